@@ -1,0 +1,228 @@
+// The composition root: the only place that reads config and builds adapters from it.
+#include "bot/app/commands.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "adapters/postgres/database.hpp"
+#include "adapters/postgres/migrations.hpp"
+#include "adapters/telemetry/log.hpp"
+#include "adapters/telemetry/metrics.hpp"
+#include "bot/app/config.hpp"
+#include "bot/app/version.hpp"
+#include "bot/handlers/health.hpp"
+#include "bot/handlers/metrics.hpp"
+#include "bot/server/http_server.hpp"
+#include "pipeline/core/redact.hpp"
+
+namespace refundbot::bot::app {
+
+namespace asio = boost::asio;
+namespace postgres = adapters::postgres;
+namespace telemetry = adapters::telemetry;
+
+namespace {
+
+// Loads the config or prints every problem; nullopt means "exit 2".
+std::optional<config> load_or_report(const std::optional<std::string>& config_file) {
+    const auto env = process_environment();
+    auto result = load_config(config_path(config_file, env), env);
+    if (!result.value) {
+        for (const auto& e : result.errors) {
+            std::cerr << e << '\n';
+        }
+        std::cerr << "refundbot: invalid configuration (" << result.errors.size()
+                  << " problem" << (result.errors.size() == 1 ? "" : "s") << ")\n";
+    }
+    return std::move(result.value);
+}
+
+void start_logging(const config& cfg) { telemetry::init_logging(cfg.log_level, cfg.log_format); }
+
+bool migrate(const config& cfg, const telemetry::logger& log) {
+    try {
+        const auto outcome = postgres::apply_migrations(cfg.db, postgres::embedded_migrations());
+        for (const auto& m : postgres::embedded_migrations()) {
+            for (int v : outcome.applied) {
+                if (v == m.version) {
+                    log.info("migration applied", {{"migration", postgres::migration_label(m)}});
+                }
+            }
+        }
+        log.info(
+            "schema is current",
+            {{"applied_now", outcome.applied.size()}, {"already_applied", outcome.already_applied}}
+        );
+        return true;
+    } catch (const std::exception& e) {
+        log.error("migration failed", {{"error", pipeline::core::redact(e.what())}});
+        return false;
+    }
+}
+
+void register_service_metrics(telemetry::metrics_registry& metrics, const postgres::database& db) {
+    metrics.gauge(
+        "refundbot_build_info",
+        "Build information; the value is always 1.",
+        {"version", "commit"},
+        [] {
+            return std::vector<telemetry::gauge_sample>{
+                {{std::string(version()), std::string(commit())}, 1.0}};
+        }
+    );
+    metrics.gauge(
+        "refundbot_db_pool_connections",
+        "Database connections by state; capacity is db.pool_size.",
+        {"state"},
+        [&db] {
+            const auto s = db.stats();
+            return std::vector<telemetry::gauge_sample>{
+                {{"capacity"}, static_cast<double>(s.capacity)},
+                {{"open"}, static_cast<double>(s.open)},
+                {{"in_use"}, static_cast<double>(s.in_use)},
+                {{"idle"}, static_cast<double>(s.open - s.in_use)},
+            };
+        }
+    );
+    metrics.gauge(
+        "refundbot_db_pool_waiting",
+        "Callers waiting for a free database connection.",
+        {},
+        [&db] {
+            return std::vector<telemetry::gauge_sample>{
+                {{}, static_cast<double>(db.stats().waiting)}};
+        }
+    );
+    metrics.counter_callback(
+        "refundbot_db_pool_acquire_timeouts_total",
+        "Times no database connection became free within db.acquire_timeout_ms.",
+        {},
+        [&db] {
+            return std::vector<telemetry::gauge_sample>{
+                {{}, static_cast<double>(db.stats().acquire_timeouts)}};
+        }
+    );
+    metrics.counter_callback(
+        "refundbot_db_pool_broken_connections_total",
+        "Database connections dropped because they broke (e.g. a server restart).",
+        {},
+        [&db] {
+            return std::vector<telemetry::gauge_sample>{
+                {{}, static_cast<double>(db.stats().dropped_broken)}};
+        }
+    );
+}
+
+}  // namespace
+
+int run_serve(const std::optional<std::string>& config_file) {
+    const auto cfg = load_or_report(config_file);
+    if (!cfg) {
+        return exit_usage;
+    }
+    start_logging(*cfg);
+    const telemetry::logger log("app");
+    log.info(
+        "starting refundbot",
+        {{"version", version()},
+         {"commit", commit()},
+         {"mode", cfg->mode == run_mode::sandbox ? "sandbox" : "production"},
+         {"config", cfg->source}}
+    );
+
+    if (cfg->auto_migrate && !migrate(*cfg, log)) {
+        return exit_failure;
+    }
+
+    telemetry::metrics_registry metrics;
+    postgres::database db(cfg->db);
+    register_service_metrics(metrics, db);
+
+    server::router routes;
+    routes.add("GET", "/healthz", handlers::healthz())
+        .add("GET", "/readyz", handlers::readyz(db))
+        .add("GET", "/metrics", handlers::metrics(metrics));
+
+    asio::io_context ioc(static_cast<int>(cfg->io_threads));
+    server::http_server http(ioc, cfg->http, routes, metrics);
+    try {
+        const auto port = http.listen();
+        log.info("listening", {{"address", cfg->http.host + ":" + std::to_string(port)}});
+    } catch (const boost::system::system_error& e) {
+        log.error(
+            "cannot listen",
+            {{"address", cfg->http.host + ":" + std::to_string(cfg->http.port)},
+             {"error", e.code().message()}}
+        );
+        return exit_failure;
+    }
+
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            co_await signals.async_wait(asio::use_awaitable);
+            log.info(
+                "shutdown requested; draining in-flight requests",
+                {{"grace_s", std::chrono::duration<double>(cfg->shutdown_grace).count()}}
+            );
+            // A second signal stops at once.
+            signals.async_wait([&](const boost::system::error_code& ec, int) {
+                if (!ec) {
+                    log.warn("second signal; stopping now");
+                    ioc.stop();
+                }
+            });
+            co_await http.async_shutdown(cfg->shutdown_grace);
+            ioc.stop();
+        },
+        asio::detached
+    );
+
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < cfg->io_threads; ++i) {
+        threads.emplace_back([&ioc] { ioc.run(); });
+    }
+    ioc.run();
+    for (auto& t : threads) {
+        t.join();
+    }
+    db.stop();
+    log.info("stopped");
+    return exit_ok;
+}
+
+int run_migrate(const std::optional<std::string>& config_file) {
+    const auto cfg = load_or_report(config_file);
+    if (!cfg) {
+        return exit_usage;
+    }
+    start_logging(*cfg);
+    return migrate(*cfg, telemetry::logger("migrate")) ? exit_ok : exit_failure;
+}
+
+int run_check_config(const std::optional<std::string>& config_file) {
+    const auto cfg = load_or_report(config_file);
+    if (!cfg) {
+        return exit_usage;
+    }
+    std::cout << cfg->source << ": configuration is valid\n";
+    return exit_ok;
+}
+
+int run_version() {
+    std::cout << "refundbot " << version() << " (" << commit() << ")\n";
+    return exit_ok;
+}
+
+}  // namespace refundbot::bot::app

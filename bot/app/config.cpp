@@ -1,0 +1,452 @@
+// Every key lives in one table (`keys()`): the file reader, the environment overrides and the
+// unknown-key check all walk it, so a key added there is documented by the error messages at
+// once. deploy/config.example.toml lists the same keys; a test keeps the two in step.
+#include "bot/app/config.hpp"
+
+#include <arpa/inet.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <variant>
+
+namespace refundbot::bot::app {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+/// A value as found: typed from TOML, or a string from the environment.
+struct found_value {
+    std::variant<std::int64_t, double, bool, std::string, std::monostate> value;
+    std::string shown;  ///< how the value reads in an error message
+    bool from_env = false;
+};
+
+enum class kind { integer, string, boolean, secret };
+
+struct key_spec {
+    std::string_view section;
+    std::string_view key;
+    kind type;
+    std::int64_t min = 0;
+    std::int64_t max = 0;
+    std::vector<std::string_view> choices;
+    // Applies a value already checked against type, range and choices.
+    std::function<std::string(config&, const found_value&)> apply;
+};
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string upper(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+        return static_cast<char>(std::toupper(c));
+    });
+    return out;
+}
+
+std::string env_name(std::string_view section, std::string_view key) {
+    return "REFUNDBOT_" + upper(section) + "_" + upper(key);
+}
+
+std::optional<std::int64_t> as_integer(const found_value& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v.value)) {
+        return *i;
+    }
+    if (const auto* s = std::get_if<std::string>(&v.value); s && v.from_env) {
+        std::int64_t out = 0;
+        const auto* end = s->data() + s->size();
+        auto [ptr, ec] = std::from_chars(s->data(), end, out);
+        if (ec == std::errc() && ptr == end && !s->empty()) {
+            return out;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<bool> as_boolean(const found_value& v) {
+    if (const auto* b = std::get_if<bool>(&v.value)) {
+        return *b;
+    }
+    if (const auto* s = std::get_if<std::string>(&v.value); s && v.from_env) {
+        if (*s == "true" || *s == "1") {
+            return true;
+        }
+        if (*s == "false" || *s == "0") {
+            return false;
+        }
+    }
+    return std::nullopt;
+}
+
+const std::string* as_string(const found_value& v) { return std::get_if<std::string>(&v.value); }
+
+// Checks a value against its spec; returns the error text, or "" after applying it.
+std::string check_and_apply(const key_spec& spec, config& cfg, const found_value& v) {
+    switch (spec.type) {
+        case kind::integer: {
+            const auto i = as_integer(v);
+            if (!i || *i < spec.min || *i > spec.max) {
+                return "expected integer " + std::to_string(spec.min) + "-" +
+                       std::to_string(spec.max) + ", got " + v.shown;
+            }
+            break;
+        }
+        case kind::boolean:
+            if (!as_boolean(v)) {
+                return "expected true or false, got " + v.shown;
+            }
+            break;
+        case kind::string:
+        case kind::secret: {
+            const auto* s = as_string(v);
+            if (!s) {
+                return "expected a string, got " + v.shown;
+            }
+            if (!spec.choices.empty() &&
+                std::find(spec.choices.begin(), spec.choices.end(), *s) == spec.choices.end()) {
+                std::string list;
+                for (auto c : spec.choices) {
+                    list += (list.empty() ? "" : ", ") + quoted(c);
+                }
+                return "expected one of " + list + ", got " + v.shown;
+            }
+            break;
+        }
+    }
+    return spec.apply(cfg, v);
+}
+
+key_spec integer_key(
+    std::string_view section,
+    std::string_view key,
+    std::int64_t min,
+    std::int64_t max,
+    std::function<void(config&, std::int64_t)> set
+) {
+    return {section, key, kind::integer, min, max, {}, [set](config& c, const found_value& v) {
+                set(c, *as_integer(v));
+                return std::string();
+            }};
+}
+
+key_spec string_key(
+    std::string_view section,
+    std::string_view key,
+    std::vector<std::string_view> choices,
+    std::function<std::string(config&, const std::string&)> set
+) {
+    return {section, key, kind::string, 0, 0, std::move(choices), [set](config& c, const found_value& v) {
+                return set(c, *as_string(v));
+            }};
+}
+
+key_spec boolean_key(
+    std::string_view section,
+    std::string_view key,
+    std::function<void(config&, bool)> set
+) {
+    return {section, key, kind::boolean, 0, 0, {}, [set](config& c, const found_value& v) {
+                set(c, *as_boolean(v));
+                return std::string();
+            }};
+}
+
+key_spec secret_key(
+    std::string_view section,
+    std::string_view key,
+    std::function<void(config&, std::string)> set
+) {
+    return {section, key, kind::secret, 0, 0, {}, [set](config& c, const found_value& v) {
+                set(c, *as_string(v));
+                return std::string();
+            }};
+}
+
+std::string trim_trailing_newlines(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
+        s.pop_back();
+    }
+    return s;
+}
+
+// Reads a secret from a `<key>_file`; "" or an error message through `error`.
+std::string read_secret_file(const std::string& path, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = "cannot read " + quoted(path) + ": " + std::strerror(errno);
+        return {};
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    auto value = trim_trailing_newlines(ss.str());
+    if (value.empty()) {
+        error = quoted(path) + " is empty";
+    }
+    return value;
+}
+
+const std::vector<key_spec>& keys() {
+    static const std::vector<key_spec> table = [] {
+        std::vector<key_spec> k;
+        k.push_back(string_key("service", "mode", {"production", "sandbox"}, [](config& c, const std::string& v) {
+            c.mode = v == "sandbox" ? run_mode::sandbox : run_mode::production;
+            return std::string();
+        }));
+
+        k.push_back(string_key("http", "host", {}, [](config& c, const std::string& v) {
+            unsigned char buf[16];
+            if (inet_pton(AF_INET, v.c_str(), buf) != 1 && inet_pton(AF_INET6, v.c_str(), buf) != 1) {
+                return "expected a numeric IPv4 or IPv6 address, got " + quoted(v);
+            }
+            c.http.host = v;
+            return std::string();
+        }));
+        k.push_back(integer_key("http", "port", 1, 65535, [](config& c, std::int64_t v) {
+            c.http.port = static_cast<std::uint16_t>(v);
+        }));
+        k.push_back(integer_key("http", "threads", 1, 256, [](config& c, std::int64_t v) {
+            c.io_threads = static_cast<std::size_t>(v);
+        }));
+        k.push_back(integer_key("http", "max_body_bytes", 1024, 64LL << 20, [](config& c, std::int64_t v) {
+            c.http.max_body_bytes = static_cast<std::size_t>(v);
+        }));
+        k.push_back(integer_key("http", "max_header_bytes", 1024, 1LL << 20, [](config& c, std::int64_t v) {
+            c.http.max_header_bytes = static_cast<std::size_t>(v);
+        }));
+        k.push_back(integer_key("http", "read_timeout_s", 1, 3600, [](config& c, std::int64_t v) {
+            c.http.read_timeout = seconds(v);
+        }));
+        k.push_back(integer_key("http", "idle_timeout_s", 1, 3600, [](config& c, std::int64_t v) {
+            c.http.idle_timeout = seconds(v);
+        }));
+        k.push_back(integer_key("http", "write_timeout_s", 1, 3600, [](config& c, std::int64_t v) {
+            c.http.write_timeout = seconds(v);
+        }));
+        k.push_back(integer_key("http", "shutdown_grace_s", 0, 3600, [](config& c, std::int64_t v) {
+            c.shutdown_grace = seconds(v);
+        }));
+
+        k.push_back(string_key("db", "url", {}, [](config& c, const std::string& v) {
+            if (v.empty()) {
+                return std::string("must not be empty");
+            }
+            c.db.url = v;
+            return std::string();
+        }));
+        k.push_back(secret_key("db", "password", [](config& c, std::string v) {
+            c.db.password = pipeline::core::secret(std::move(v));
+        }));
+        k.push_back(integer_key("db", "pool_size", 1, 512, [](config& c, std::int64_t v) {
+            c.db.pool_size = static_cast<std::size_t>(v);
+        }));
+        k.push_back(integer_key("db", "acquire_timeout_ms", 1, 600'000, [](config& c, std::int64_t v) {
+            c.db.acquire_timeout = milliseconds(v);
+        }));
+        k.push_back(integer_key("db", "connect_timeout_s", 1, 600, [](config& c, std::int64_t v) {
+            c.db.connect_timeout = seconds(v);
+        }));
+        k.push_back(integer_key("db", "statement_timeout_ms", 0, 3'600'000, [](config& c, std::int64_t v) {
+            c.db.statement_timeout = milliseconds(v);
+        }));
+        k.push_back(boolean_key("db", "auto_migrate", [](config& c, bool v) { c.auto_migrate = v; }));
+
+        k.push_back(string_key(
+            "log",
+            "level",
+            {"trace", "debug", "info", "warn", "error", "critical", "off"},
+            [](config& c, const std::string& v) {
+                adapters::telemetry::parse_log_level(v, c.log_level);
+                return std::string();
+            }
+        ));
+        k.push_back(string_key("log", "format", {"auto", "json", "text"}, [](config& c, const std::string& v) {
+            using adapters::telemetry::log_format;
+            c.log_format = v == "json" ? log_format::json
+                         : v == "text" ? log_format::text
+                                       : log_format::automatic;
+            return std::string();
+        }));
+        return k;
+    }();
+    return table;
+}
+
+const key_spec* find_key(std::string_view section, std::string_view key) {
+    for (const auto& spec : keys()) {
+        if (spec.section == section && spec.key == key) {
+            return &spec;
+        }
+    }
+    return nullptr;
+}
+
+bool known_section(std::string_view section) {
+    return std::any_of(keys().begin(), keys().end(), [&](const key_spec& s) {
+        return s.section == section;
+    });
+}
+
+found_value from_toml(const toml::node& node) {
+    found_value v;
+    if (auto i = node.value_exact<std::int64_t>()) {
+        v.value = *i;
+        v.shown = std::to_string(*i);
+    } else if (auto s = node.value_exact<std::string>()) {
+        v.value = *s;
+        v.shown = quoted(*s);
+    } else if (auto b = node.value_exact<bool>()) {
+        v.value = *b;
+        v.shown = *b ? "true" : "false";
+    } else if (auto d = node.value_exact<double>()) {
+        v.value = *d;
+        std::ostringstream ss;
+        ss << *d;
+        v.shown = ss.str();
+    } else {
+        v.value = std::monostate{};
+        v.shown = node.is_table() ? "a table" : node.is_array() ? "an array" : "a date or time";
+    }
+    return v;
+}
+
+std::string location(const std::string& file, const toml::node& node) {
+    return file + ":" + std::to_string(node.source().begin.line);
+}
+
+}  // namespace
+
+env_lookup process_environment() {
+    return [](std::string_view name) -> std::optional<std::string> {
+        if (const char* v = std::getenv(std::string(name).c_str())) {
+            return std::string(v);
+        }
+        return std::nullopt;
+    };
+}
+
+std::optional<std::string> config_path(
+    const std::optional<std::string>& explicit_path,
+    const env_lookup& env
+) {
+    if (explicit_path && !explicit_path->empty()) {
+        return explicit_path;
+    }
+    if (auto p = env("REFUNDBOT_CONFIG"); p && !p->empty()) {
+        return p;
+    }
+    return std::nullopt;
+}
+
+config_result load_config(const std::optional<std::string>& path, const env_lookup& env) {
+    config cfg;
+    std::vector<std::string> errors;
+
+    if (path) {
+        cfg.source = *path;
+        toml::table root;
+        try {
+            root = toml::parse_file(*path);
+        } catch (const toml::parse_error& e) {
+            const auto& where = e.source();
+            std::string message(e.description());
+            if (where.begin.line == 0) {
+                // No position: the file could not be opened at all.
+                errors.push_back(*path + ": " + message);
+            } else {
+                errors.push_back(
+                    *path + ":" + std::to_string(where.begin.line) + ":" +
+                    std::to_string(where.begin.column) + " " + message
+                );
+            }
+            return {std::nullopt, std::move(errors)};
+        }
+        for (const auto& [section_name, section_node] : root) {
+            const std::string section(section_name.str());
+            if (!section_node.is_table()) {
+                errors.push_back(
+                    location(*path, section_node) + " " + section +
+                    ": expected a [section] table, got " + from_toml(section_node).shown
+                );
+                continue;
+            }
+            if (!known_section(section)) {
+                errors.push_back(location(*path, section_node) + " " + section + ": unknown section");
+                continue;
+            }
+            for (const auto& [key_name, node] : *section_node.as_table()) {
+                const std::string key(key_name.str());
+                const std::string dotted = section + "." + key;
+                const std::string where = location(*path, node) + " " + dotted + ": ";
+                if (key.ends_with("_file")) {
+                    const auto* spec = find_key(section, key.substr(0, key.size() - 5));
+                    if (spec && spec->type == kind::secret) {
+                        const auto file = node.value_exact<std::string>();
+                        if (!file) {
+                            errors.push_back(where + "expected a file path, got " + from_toml(node).shown);
+                            continue;
+                        }
+                        std::string error;
+                        auto value = read_secret_file(*file, error);
+                        if (!error.empty()) {
+                            errors.push_back(where + error);
+                            continue;
+                        }
+                        spec->apply(cfg, found_value{.value = std::move(value), .shown = "(secret)"});
+                        continue;
+                    }
+                }
+                const auto* spec = find_key(section, key);
+                if (!spec) {
+                    errors.push_back(where + "unknown key");
+                    continue;
+                }
+                if (spec->type == kind::secret) {
+                    errors.push_back(
+                        where + "secrets are not read from the config file; set " +
+                        env_name(section, key) + " or " + dotted + "_file"
+                    );
+                    continue;
+                }
+                if (auto error = check_and_apply(*spec, cfg, from_toml(node)); !error.empty()) {
+                    errors.push_back(where + error);
+                }
+            }
+        }
+    }
+
+    for (const auto& spec : keys()) {
+        const auto name = env_name(spec.section, spec.key);
+        if (auto raw = env(name)) {
+            const bool secret = spec.type == kind::secret;
+            found_value v{.value = *raw, .shown = secret ? "(secret)" : quoted(*raw), .from_env = true};
+            if (auto error = check_and_apply(spec, cfg, v); !error.empty()) {
+                errors.push_back("env " + name + ": " + error);
+            }
+        }
+        if (spec.type == kind::secret) {
+            if (auto file = env(name + "_FILE")) {
+                std::string error;
+                auto value = read_secret_file(*file, error);
+                if (!error.empty()) {
+                    errors.push_back("env " + name + "_FILE: " + error);
+                } else {
+                    spec.apply(cfg, found_value{.value = std::move(value), .shown = "(secret)", .from_env = true});
+                }
+            }
+        }
+    }
+
+    if (!errors.empty()) {
+        return {std::nullopt, std::move(errors)};
+    }
+    return {std::move(cfg), {}};
+}
+
+}  // namespace refundbot::bot::app

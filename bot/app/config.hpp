@@ -1,0 +1,54 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/postgres/settings.hpp"
+#include "adapters/telemetry/log.hpp"
+#include "bot/server/http_server.hpp"
+
+namespace refundbot::bot::app {
+
+enum class run_mode { production, sandbox };
+
+/// Everything the service reads at start, already validated. Adapters receive the parts they
+/// need as plain settings structs; only bot/app knows this type.
+struct config {
+    std::string source = "(defaults)";  ///< the file read, for messages
+    run_mode mode = run_mode::production;
+    server::server_settings http;
+    std::size_t io_threads = 2;
+    std::chrono::milliseconds shutdown_grace{10'000};
+    adapters::postgres::database_settings db;
+    bool auto_migrate = true;
+    adapters::telemetry::log_level log_level = adapters::telemetry::log_level::info;
+    adapters::telemetry::log_format log_format = adapters::telemetry::log_format::automatic;
+};
+
+/// Reads environment variables; tests pass their own.
+using env_lookup = std::function<std::optional<std::string>(std::string_view name)>;
+[[nodiscard]] env_lookup process_environment();
+
+/// The config, or every problem found, one line each, naming file, line and key:
+/// `config.toml:12 http.port: expected integer 1-65535, got "80a"`.
+struct config_result {
+    std::optional<config> value;
+    std::vector<std::string> errors;
+};
+
+/// Loads `path` (or only defaults when empty), then applies `REFUNDBOT_<SECTION>_<KEY>`
+/// overrides from `env`. Secrets are accepted only from the environment or a `<key>_file`.
+[[nodiscard]] config_result load_config(const std::optional<std::string>& path, const env_lookup& env);
+
+/// The config file to use: `explicit_path`, else `$REFUNDBOT_CONFIG`, else none.
+[[nodiscard]] std::optional<std::string> config_path(
+    const std::optional<std::string>& explicit_path,
+    const env_lookup& env
+);
+
+}  // namespace refundbot::bot::app

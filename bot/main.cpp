@@ -1,0 +1,47 @@
+// Command-line entry point: parses the subcommand and hands over to bot/app.
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+#include "bot/app/commands.hpp"
+
+int main(int argc, char** argv) {
+    using namespace refundbot::bot::app;
+
+    CLI::App cli{"refundbot: refund approvals with policy, AI reasoning and human review in Slack"};
+    cli.require_subcommand(1);
+    std::string config_file;
+    const std::string config_help = "TOML config file (default: $REFUNDBOT_CONFIG, else built-in defaults)";
+
+    auto* serve = cli.add_subcommand("serve", "Apply migrations and serve HTTP until SIGINT/SIGTERM");
+    serve->add_option("-c,--config", config_file, config_help);
+    auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
+    migrate->add_option("-c,--config", config_file, config_help);
+    auto* check = cli.add_subcommand("check-config", "Validate the configuration and exit");
+    check->add_option("-c,--config", config_file, config_help);
+    auto* version_cmd = cli.add_subcommand("version", "Print the version and exit");
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = cli.exit(e);
+        return code == 0 ? exit_ok : exit_usage;
+    }
+
+    const std::optional<std::string> file =
+        config_file.empty() ? std::nullopt : std::optional<std::string>(config_file);
+    if (serve->parsed()) {
+        return run_serve(file);
+    }
+    if (migrate->parsed()) {
+        return run_migrate(file);
+    }
+    if (check->parsed()) {
+        return run_check_config(file);
+    }
+    if (version_cmd->parsed()) {
+        return run_version();
+    }
+    return exit_usage;
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages refundbot builds and tests with. Idempotent: when everything
+# is present it prints nothing and touches nothing. Needs root (or sudo) only when something is
+# missing.
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config git ca-certificates curl
+    libboost1.81-dev libboost-json1.81-dev
+    libssl-dev libpqxx-dev libspdlog-dev
+    googletest libgmock-dev libgtest-dev
+    libcli11-dev libtomlplusplus-dev
+    postgresql-15 postgresql-client-15
+    clang-format
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+# The Debian postgresql package starts a cluster on install; we never use it (tests and the
+# quickstart run private clusters), so keep the packaging from creating one.
+if ! dpkg-query -W postgresql-common >/dev/null 2>&1; then
+    "${sudo[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" | "${sudo[@]}" tee /etc/postgresql-common/createcluster.d/refundbot.conf >/dev/null
+fi
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

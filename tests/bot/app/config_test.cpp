@@ -1,0 +1,208 @@
+#include "bot/app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "tests/support/process.hpp"
+
+namespace refundbot::bot::app {
+namespace {
+
+env_lookup env_of(std::map<std::string, std::string> vars) {
+    return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+        const auto it = vars.find(std::string(name));
+        if (it == vars.end()) {
+            return std::nullopt;
+        }
+        return it->second;
+    };
+}
+
+std::string errors_of(const config_result& r) {
+    std::string out;
+    for (const auto& e : r.errors) {
+        out += e + "\n";
+    }
+    return out;
+}
+
+TEST(load_config, defaults_apply_without_a_file) {
+    const auto r = load_config(std::nullopt, env_of({}));
+    ASSERT_TRUE(r.value) << errors_of(r);
+    EXPECT_EQ(r.value->http.host, "127.0.0.1");
+    EXPECT_EQ(r.value->http.port, 8080);
+    EXPECT_EQ(r.value->http.max_body_bytes, 1024u * 1024u);
+    EXPECT_TRUE(r.value->auto_migrate);
+    EXPECT_EQ(r.value->mode, run_mode::production);
+}
+
+TEST(load_config, reads_every_section_from_the_file) {
+    const auto path = tests::write_temp_file("full.toml", R"(
+[service]
+mode = "sandbox"
+[http]
+host = "0.0.0.0"
+port = 9000
+threads = 4
+max_body_bytes = 2048
+shutdown_grace_s = 3
+[db]
+url = "postgresql://rb@db:5432/rb"
+pool_size = 3
+auto_migrate = false
+[log]
+level = "debug"
+format = "json"
+)");
+    const auto r = load_config(path, env_of({}));
+    ASSERT_TRUE(r.value) << errors_of(r);
+    EXPECT_EQ(r.value->mode, run_mode::sandbox);
+    EXPECT_EQ(r.value->http.host, "0.0.0.0");
+    EXPECT_EQ(r.value->http.port, 9000);
+    EXPECT_EQ(r.value->io_threads, 4u);
+    EXPECT_EQ(r.value->http.max_body_bytes, 2048u);
+    EXPECT_EQ(r.value->shutdown_grace, std::chrono::seconds(3));
+    EXPECT_EQ(r.value->db.url, "postgresql://rb@db:5432/rb");
+    EXPECT_EQ(r.value->db.pool_size, 3u);
+    EXPECT_FALSE(r.value->auto_migrate);
+    EXPECT_EQ(r.value->log_level, adapters::telemetry::log_level::debug);
+    EXPECT_EQ(r.value->log_format, adapters::telemetry::log_format::json);
+}
+
+TEST(load_config, lists_every_problem_with_file_line_and_key) {
+    const auto path = tests::write_temp_file("bad.toml", R"([http]
+port = "80a"
+threads = 0
+max_body_bytes = 1.5
+
+[db]
+pool_size = true
+passwrd = "x"
+
+[log]
+format = "xml"
+
+[htp]
+port = 1
+)");
+    const auto r = load_config(path, env_of({}));
+    ASSERT_FALSE(r.value);
+    const std::vector<std::string> expected = {
+        path + ":2 http.port: expected integer 1-65535, got \"80a\"",
+        path + ":3 http.threads: expected integer 1-256, got 0",
+        path + ":4 http.max_body_bytes: expected integer 1024-67108864, got 1.5",
+        path + ":7 db.pool_size: expected integer 1-512, got true",
+        path + ":8 db.passwrd: unknown key",
+        path + ":11 log.format: expected one of \"auto\", \"json\", \"text\", got \"xml\"",
+        path + ":13 htp: unknown section",
+    };
+    const std::set<std::string> got(r.errors.begin(), r.errors.end());
+    for (const auto& e : expected) {
+        EXPECT_TRUE(got.contains(e)) << "missing: " << e << "\ngot:\n" << errors_of(r);
+    }
+    EXPECT_EQ(r.errors.size(), expected.size()) << errors_of(r);
+}
+
+TEST(load_config, reports_toml_syntax_errors_with_position) {
+    const auto path = tests::write_temp_file("syntax.toml", "[http]\nport = \n");
+    const auto r = load_config(path, env_of({}));
+    ASSERT_FALSE(r.value);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_TRUE(r.errors[0].starts_with(path + ":2:")) << r.errors[0];
+}
+
+TEST(load_config, names_a_missing_file) {
+    const auto r = load_config(std::string("/nonexistent/refundbot.toml"), env_of({}));
+    ASSERT_FALSE(r.value);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_TRUE(r.errors[0].starts_with("/nonexistent/refundbot.toml: ")) << r.errors[0];
+}
+
+TEST(load_config, environment_overrides_the_file) {
+    const auto path = tests::write_temp_file("env.toml", "[http]\nport = 9000\n[db]\nauto_migrate = true\n");
+    const auto r = load_config(
+        path,
+        env_of({{"REFUNDBOT_HTTP_PORT", "9100"},
+                {"REFUNDBOT_DB_AUTO_MIGRATE", "false"},
+                {"REFUNDBOT_LOG_LEVEL", "warn"}})
+    );
+    ASSERT_TRUE(r.value) << errors_of(r);
+    EXPECT_EQ(r.value->http.port, 9100);
+    EXPECT_FALSE(r.value->auto_migrate);
+    EXPECT_EQ(r.value->log_level, adapters::telemetry::log_level::warn);
+}
+
+TEST(load_config, names_a_bad_environment_value) {
+    const auto r = load_config(std::nullopt, env_of({{"REFUNDBOT_HTTP_PORT", "80a"}}));
+    ASSERT_FALSE(r.value);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0], "env REFUNDBOT_HTTP_PORT: expected integer 1-65535, got \"80a\"");
+}
+
+TEST(load_config, refuses_secrets_in_the_file) {
+    const auto path = tests::write_temp_file("secret.toml", "[db]\npassword = \"hunter2\"\n");
+    const auto r = load_config(path, env_of({}));
+    ASSERT_FALSE(r.value);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(
+        r.errors[0],
+        path + ":2 db.password: secrets are not read from the config file; set "
+               "REFUNDBOT_DB_PASSWORD or db.password_file"
+    );
+    EXPECT_EQ(r.errors[0].find("hunter2"), std::string::npos);
+}
+
+TEST(load_config, reads_secrets_from_env_and_from_files) {
+    const auto secret_file = tests::write_temp_file("pw.txt", "from-file\n");
+    const auto path = tests::write_temp_file("pwfile.toml", "[db]\npassword_file = \"" + secret_file + "\"\n");
+    auto r = load_config(path, env_of({}));
+    ASSERT_TRUE(r.value) << errors_of(r);
+    EXPECT_EQ(r.value->db.password.reveal(), "from-file");
+
+    r = load_config(std::nullopt, env_of({{"REFUNDBOT_DB_PASSWORD", "from-env"}}));
+    ASSERT_TRUE(r.value) << errors_of(r);
+    EXPECT_EQ(r.value->db.password.reveal(), "from-env");
+
+    r = load_config(std::nullopt, env_of({{"REFUNDBOT_DB_PASSWORD_FILE", "/nonexistent/pw"}}));
+    ASSERT_FALSE(r.value);
+    EXPECT_TRUE(r.errors[0].starts_with("env REFUNDBOT_DB_PASSWORD_FILE: cannot read")) << r.errors[0];
+}
+
+TEST(load_config, rejects_a_non_numeric_host) {
+    const auto r = load_config(std::nullopt, env_of({{"REFUNDBOT_HTTP_HOST", "localhost"}}));
+    ASSERT_FALSE(r.value);
+    EXPECT_EQ(r.errors[0], "env REFUNDBOT_HTTP_HOST: expected a numeric IPv4 or IPv6 address, got \"localhost\"");
+}
+
+// deploy/config.example.toml documents every key; it must stay valid and complete.
+TEST(config_example, is_valid_and_lists_every_key_with_its_default) {
+    const std::string path = std::string(REFUNDBOT_SOURCE_DIR) + "/deploy/config.example.toml";
+    const auto r = load_config(path, env_of({}));
+    ASSERT_TRUE(r.value) << errors_of(r);
+    const auto defaults = load_config(std::nullopt, env_of({}));
+    EXPECT_EQ(r.value->http.port, defaults.value->http.port);
+    EXPECT_EQ(r.value->http.max_body_bytes, defaults.value->http.max_body_bytes);
+    EXPECT_EQ(r.value->db.pool_size, defaults.value->db.pool_size);
+    EXPECT_EQ(r.value->shutdown_grace, defaults.value->shutdown_grace);
+
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    for (const char* key :
+         {"mode", "host", "port", "threads", "max_body_bytes", "max_header_bytes", "read_timeout_s",
+          "idle_timeout_s", "write_timeout_s", "shutdown_grace_s", "url", "password_file",
+          "pool_size", "acquire_timeout_ms", "connect_timeout_s", "statement_timeout_ms",
+          "auto_migrate", "level", "format"}) {
+        EXPECT_TRUE(std::regex_search(text, std::regex(std::string("(^|\\n)#? ?") + key + " = ")))
+            << "deploy/config.example.toml does not document " << key;
+    }
+}
+
+}  // namespace
+}  // namespace refundbot::bot::app

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, starts a throwaway PostgreSQL 15 cluster
+# under the build tree, runs every test with ctest, stops the cluster on any exit, and exits
+# with ctest's status. Works as root (CI) and as a normal user.
+#
+#   ./tests/run.sh                     RelWithDebInfo build in build/
+#   REFUNDBOT_SANITIZE=ON ./tests/run.sh   ASan+UBSan build in build-sanitize/
+#   ./tests/run.sh -R config           extra arguments go to ctest
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+"$root/deploy/install-deps.sh"
+
+sanitize=${REFUNDBOT_SANITIZE:-OFF}
+werror=${REFUNDBOT_WERROR:-ON}
+suffix=""
+[ "$sanitize" = ON ] && suffix=-sanitize
+build=${REFUNDBOT_BUILD_DIR:-$root/build$suffix}
+jobs=${REFUNDBOT_JOBS:-$(nproc)}
+
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DREFUNDBOT_WERROR="$werror" -DREFUNDBOT_SANITIZE="$sanitize" -DREFUNDBOT_BUILD_TESTS=ON >/dev/null
+cmake --build "$build" -j "$jobs"
+
+# The cluster lives under the build tree unless the unprivileged `postgres` user (used when we
+# are root) cannot reach it there, e.g. a checkout under /root.
+pgdata="$build/test-pg/data"
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$build" 2>/dev/null; then
+    pgdata=$(mktemp -d /tmp/refundbot-test-pg.XXXXXX)/data
+    echo "tests/run.sh: $build is not reachable by user postgres; cluster in $pgdata" >&2
+fi
+rm -rf "$pgdata" "$pgdata.log"
+mkdir -p "$(dirname "$pgdata")"
+if [ "$(id -u)" -eq 0 ]; then chmod 755 "$(dirname "$pgdata")"; fi
+
+cleanup() { "$root/deploy/pg-cluster.sh" stop "$pgdata" || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# fsync off: the cluster is thrown away after the run, and durability is PostgreSQL's job.
+port=$(PG_FSYNC=off "$root/deploy/pg-cluster.sh" start "$pgdata")
+
+export REFUNDBOT_TEST_DATABASE_URL="postgresql://refundbot@127.0.0.1:$port/refundbot"
+export REFUNDBOT_TEST_PG_SCRIPT="$root/deploy/pg-cluster.sh"
+export REFUNDBOT_TEST_PGDATA="$pgdata"
+export REFUNDBOT_TEST_PGPORT="$port"
+# The sanitizer runtime must not trip over leaks in libpq's process-exit paths.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# Tests run one at a time: the readiness test stops and restarts the shared cluster.
+status=0
+ctest --test-dir "$build" --output-on-failure --timeout 300 "$@" || status=$?
+exit $status
