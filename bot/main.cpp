@@ -1,10 +1,10 @@
 // Command-line entry point: parses the subcommand and hands over to bot/app.
+#include "bot/app/commands.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <optional>
 #include <string>
-
-#include "bot/app/commands.hpp"
 
 int main(int argc, char** argv) {
     using namespace refundbot::bot::app;
@@ -12,9 +12,11 @@ int main(int argc, char** argv) {
     CLI::App cli{"refundbot: refund approvals with policy, AI reasoning and human review in Slack"};
     cli.require_subcommand(1);
     std::string config_file;
-    const std::string config_help = "TOML config file (default: $REFUNDBOT_CONFIG, else built-in defaults)";
+    const std::string config_help =
+        "TOML config file (default: $REFUNDBOT_CONFIG, else built-in defaults)";
 
-    auto* serve = cli.add_subcommand("serve", "Apply migrations and serve HTTP until SIGINT/SIGTERM");
+    auto* serve =
+        cli.add_subcommand("serve", "Apply migrations and serve HTTP until SIGINT/SIGTERM");
     serve->add_option("-c,--config", config_file, config_help);
     auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
     migrate->add_option("-c,--config", config_file, config_help);

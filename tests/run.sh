@@ -46,8 +46,8 @@ export REFUNDBOT_TEST_DATABASE_URL="postgresql://refundbot@127.0.0.1:$port/refun
 export REFUNDBOT_TEST_PG_SCRIPT="$root/deploy/pg-cluster.sh"
 export REFUNDBOT_TEST_PGDATA="$pgdata"
 export REFUNDBOT_TEST_PGPORT="$port"
-# The sanitizer runtime must not trip over leaks in libpq's process-exit paths.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # Tests run one at a time: the readiness test stops and restarts the shared cluster.

@@ -25,8 +25,7 @@ struct connection_pool::state {
     std::uint64_t dropped_broken = 0;
 };
 
-connection_pool::connection_pool(database_settings settings)
-    : state_(std::make_unique<state>()) {
+connection_pool::connection_pool(database_settings settings) : state_(std::make_unique<state>()) {
     state_->conninfo = connection_string(settings);
     state_->settings = std::move(settings);
 }
@@ -124,6 +123,8 @@ connection_pool::lease::~lease() {
     }
 }
 
-pqxx::connection_base& connection_pool::lease::get() const { return *slot_->cx; }
+pqxx::connection_base& connection_pool::lease::get() const {
+    return *slot_->cx;
+}
 
 }  // namespace refundbot::adapters::postgres

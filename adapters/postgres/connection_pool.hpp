@@ -1,11 +1,11 @@
 #pragma once
 
+#include "adapters/postgres/settings.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
-
-#include "adapters/postgres/settings.hpp"
 
 namespace pqxx {
 class connection_base;

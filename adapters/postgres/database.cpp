@@ -1,11 +1,11 @@
 #include "adapters/postgres/database.hpp"
 
+#include "pipeline/core/redact.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <pqxx/pqxx>
-
-#include "pipeline/core/redact.hpp"
 
 namespace refundbot::adapters::postgres {
 
@@ -21,9 +21,13 @@ struct database::impl {
 database::database(database_settings settings)
     : impl_(std::make_unique<impl>(std::move(settings))) {}
 
-database::~database() { stop(); }
+database::~database() {
+    stop();
+}
 
-void database::stop() { impl_->threads.join(); }
+void database::stop() {
+    impl_->threads.join();
+}
 
 asio::awaitable<void> database::async_run(std::function<void(pqxx::connection_base&)> work) {
     auto& self = *impl_;
@@ -73,13 +77,15 @@ asio::awaitable<readiness> database::async_check_ready(std::span<const migration
         }
         co_return readiness{
             .ready = false,
-            .reason = std::to_string(status.pending.size()) +
-                      " migration(s) not applied: " + list + " (run `refundbot migrate`)",
+            .reason = std::to_string(status.pending.size()) + " migration(s) not applied: " + list +
+                      " (run `refundbot migrate`)",
         };
     }
     co_return readiness{.ready = true, .reason = "ok"};
 }
 
-pool_stats database::stats() const { return impl_->pool.stats(); }
+pool_stats database::stats() const {
+    return impl_->pool.stats();
+}
 
 }  // namespace refundbot::adapters::postgres

@@ -1,15 +1,15 @@
 #pragma once
 
+#include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/migrations.hpp"
+#include "adapters/postgres/settings.hpp"
+
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
 #include <memory>
 #include <span>
 #include <string>
-
-#include "adapters/postgres/connection_pool.hpp"
-#include "adapters/postgres/migrations.hpp"
-#include "adapters/postgres/settings.hpp"
 
 namespace refundbot::adapters::postgres {
 

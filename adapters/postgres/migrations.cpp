@@ -60,8 +60,7 @@ std::string migration_label(const migration& m) {
 }
 
 migration_outcome apply_migrations(
-    const database_settings& settings,
-    std::span<const migration> migrations
+    const database_settings& settings, std::span<const migration> migrations
 ) {
     pqxx::connection cx(connection_string(settings));
     {
@@ -122,7 +121,9 @@ migration_outcome apply_migrations(
     return outcome;
 }
 
-migration_status check_migrations(pqxx::connection_base& cx, std::span<const migration> migrations) {
+migration_status check_migrations(
+    pqxx::connection_base& cx, std::span<const migration> migrations
+) {
     pqxx::read_transaction tx(cx);
     migration_status status;
     const bool has_history =

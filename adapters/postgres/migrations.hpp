@@ -1,12 +1,12 @@
 #pragma once
 
+#include "adapters/postgres/settings.hpp"
+
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "adapters/postgres/settings.hpp"
 
 namespace pqxx {
 class connection_base;
@@ -30,7 +30,7 @@ struct migration_error : std::runtime_error {
 };
 
 struct migration_outcome {
-    std::vector<int> applied;     ///< versions this call applied
+    std::vector<int> applied;  ///< versions this call applied
     std::size_t already_applied = 0;
 };
 
@@ -40,8 +40,7 @@ struct migration_outcome {
 /// @throws migration_error (with the migration's name and PostgreSQL's message), or
 /// pqxx::broken_connection when the database cannot be reached.
 migration_outcome apply_migrations(
-    const database_settings& settings,
-    std::span<const migration> migrations
+    const database_settings& settings, std::span<const migration> migrations
 );
 
 /// What a running service compares against: which of `migrations` are not applied yet.
@@ -49,8 +48,7 @@ struct migration_status {
     std::vector<int> pending;
 };
 [[nodiscard]] migration_status check_migrations(
-    pqxx::connection_base& cx,
-    std::span<const migration> migrations
+    pqxx::connection_base& cx, std::span<const migration> migrations
 );
 
 /// `0001_foundation`.

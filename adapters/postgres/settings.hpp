@@ -1,10 +1,10 @@
 #pragma once
 
+#include "pipeline/core/secret.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <string>
-
-#include "pipeline/core/secret.hpp"
 
 namespace refundbot::adapters::postgres {
 

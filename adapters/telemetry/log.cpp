@@ -3,6 +3,8 @@
 // either one JSON object per line or readable `message key=value` text.
 #include "adapters/telemetry/log.hpp"
 
+#include "pipeline/core/redact.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -18,8 +20,6 @@
 #include <ctime>
 #include <mutex>
 #include <unistd.h>
-
-#include "pipeline/core/redact.hpp"
 
 namespace refundbot::adapters::telemetry {
 namespace {
@@ -243,7 +243,9 @@ bool parse_log_level(std::string_view text, log_level& out) {
 
 logger::logger(std::string_view name) : impl_(get_or_create(name)) {}
 
-bool logger::enabled(log_level level) const { return impl_->should_log(to_spdlog(level)); }
+bool logger::enabled(log_level level) const {
+    return impl_->should_log(to_spdlog(level));
+}
 
 void logger::log(log_level level, std::string_view message, std::initializer_list<log_field> fields)
     const {

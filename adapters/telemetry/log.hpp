@@ -30,8 +30,8 @@ struct log_field {
     log_field(std::string_view k, bool v) : key(k), value(v) {}
     log_field(std::string_view k, double v) : key(k), value(v) {}
     template <std::integral T>
-        requires(!std::same_as<T, bool>)
-    log_field(std::string_view k, T v) : key(k), value(static_cast<std::int64_t>(v)) {}
+    requires(!std::same_as<T, bool>) log_field(std::string_view k, T v)
+        : key(k), value(static_cast<std::int64_t>(v)) {}
 
     std::string_view key;
     value_type value;
@@ -40,9 +40,7 @@ struct log_field {
 /// Process-wide logging set-up: level, and JSON lines or readable text (`automatic` picks text
 /// on a TTY, JSON otherwise). The sink defaults to stdout; tests pass their own.
 void init_logging(
-    log_level level,
-    log_format format,
-    std::shared_ptr<spdlog::sinks::sink> sink = nullptr
+    log_level level, log_format format, std::shared_ptr<spdlog::sinks::sink> sink = nullptr
 );
 
 /// Parses "trace".."critical"/"off"; returns false for anything else.
@@ -57,8 +55,9 @@ public:
     explicit logger(std::string_view name);
 
     [[nodiscard]] bool enabled(log_level level) const;
-    void log(log_level level, std::string_view message, std::initializer_list<log_field> fields = {})
-        const;
+    void log(
+        log_level level, std::string_view message, std::initializer_list<log_field> fields = {}
+    ) const;
 
     void debug(std::string_view m, std::initializer_list<log_field> f = {}) const {
         log(log_level::debug, m, f);

@@ -8,27 +8,16 @@
 namespace refundbot::adapters::telemetry {
 namespace {
 
-// Label values escape backslash, double quote and newline (exposition format 0.0.4).
-void append_label_value(std::string& out, std::string_view value) {
+// Exposition format 0.0.4: label values escape backslash, double quote and newline; HELP text
+// escapes backslash and newline only.
+void append_escaped(std::string& out, std::string_view value, bool quotes) {
     for (char c : value) {
         if (c == '\\') {
             out += "\\\\";
-        } else if (c == '"') {
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (quotes && c == '"') {
             out += "\\\"";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += c;
-        }
-    }
-}
-
-void append_help(std::string& out, std::string_view help) {
-    for (char c : help) {
-        if (c == '\\') {
-            out += "\\\\";
-        } else if (c == '\n') {
-            out += "\\n";
         } else {
             out += c;
         }
@@ -68,7 +57,7 @@ void append_labels(
         first = false;
         out += names[i];
         out += "=\"";
-        append_label_value(out, values[i]);
+        append_escaped(out, values[i], true);
         out += '"';
     }
     if (!extra_name.empty()) {
@@ -127,10 +116,7 @@ void histogram_family::observe(const label_values& labels, double value) {
 }
 
 metrics_registry::family& metrics_registry::add(
-    std::string name,
-    std::string help,
-    std::string type,
-    std::vector<std::string> labels
+    std::string name, std::string help, std::string type, std::vector<std::string> labels
 ) {
     std::lock_guard lock(mutex_);
     auto [it, inserted] = families_.try_emplace(name);
@@ -145,9 +131,7 @@ metrics_registry::family& metrics_registry::add(
 }
 
 counter_family& metrics_registry::counter(
-    std::string name,
-    std::string help,
-    std::vector<std::string> label_names
+    std::string name, std::string help, std::vector<std::string> label_names
 ) {
     auto& f = add(std::move(name), std::move(help), "counter", std::move(label_names));
     f.counter = std::make_unique<counter_family>();
@@ -167,20 +151,14 @@ histogram_family& metrics_registry::histogram(
 }
 
 void metrics_registry::gauge(
-    std::string name,
-    std::string help,
-    std::vector<std::string> label_names,
-    gauge_reader reader
+    std::string name, std::string help, std::vector<std::string> label_names, gauge_reader reader
 ) {
     auto& f = add(std::move(name), std::move(help), "gauge", std::move(label_names));
     f.gauge = std::move(reader);
 }
 
 void metrics_registry::counter_callback(
-    std::string name,
-    std::string help,
-    std::vector<std::string> label_names,
-    gauge_reader reader
+    std::string name, std::string help, std::vector<std::string> label_names, gauge_reader reader
 ) {
     auto& f = add(std::move(name), std::move(help), "counter", std::move(label_names));
     f.gauge = std::move(reader);
@@ -193,7 +171,7 @@ std::string metrics_registry::render() const {
         out += "# HELP ";
         out += name;
         out += ' ';
-        append_help(out, f.help);
+        append_escaped(out, f.help, false);
         out += "\n# TYPE ";
         out += name;
         out += ' ';

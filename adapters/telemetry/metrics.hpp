@@ -60,9 +60,7 @@ using gauge_reader = std::function<std::vector<gauge_sample>()>;
 class metrics_registry {
 public:
     counter_family& counter(
-        std::string name,
-        std::string help,
-        std::vector<std::string> label_names
+        std::string name, std::string help, std::vector<std::string> label_names
     );
     histogram_family& histogram(
         std::string name,
@@ -96,7 +94,9 @@ private:
         std::unique_ptr<histogram_family> histogram;
         gauge_reader gauge;
     };
-    family& add(std::string name, std::string help, std::string type, std::vector<std::string> labels);
+    family& add(
+        std::string name, std::string help, std::string type, std::vector<std::string> labels
+    );
 
     mutable std::mutex mutex_;
     std::map<std::string, family> families_;

@@ -1,6 +1,17 @@
 // The composition root: the only place that reads config and builds adapters from it.
 #include "bot/app/commands.hpp"
 
+#include "adapters/postgres/database.hpp"
+#include "adapters/postgres/migrations.hpp"
+#include "adapters/telemetry/log.hpp"
+#include "adapters/telemetry/metrics.hpp"
+#include "bot/app/config.hpp"
+#include "bot/app/version.hpp"
+#include "bot/handlers/health.hpp"
+#include "bot/handlers/metrics.hpp"
+#include "bot/server/http_server.hpp"
+#include "pipeline/core/redact.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,17 +24,6 @@
 #include <iostream>
 #include <thread>
 #include <vector>
-
-#include "adapters/postgres/database.hpp"
-#include "adapters/postgres/migrations.hpp"
-#include "adapters/telemetry/log.hpp"
-#include "adapters/telemetry/metrics.hpp"
-#include "bot/app/config.hpp"
-#include "bot/app/version.hpp"
-#include "bot/handlers/health.hpp"
-#include "bot/handlers/metrics.hpp"
-#include "bot/server/http_server.hpp"
-#include "pipeline/core/redact.hpp"
 
 namespace refundbot::bot::app {
 
@@ -41,13 +41,15 @@ std::optional<config> load_or_report(const std::optional<std::string>& config_fi
         for (const auto& e : result.errors) {
             std::cerr << e << '\n';
         }
-        std::cerr << "refundbot: invalid configuration (" << result.errors.size()
-                  << " problem" << (result.errors.size() == 1 ? "" : "s") << ")\n";
+        std::cerr << "refundbot: invalid configuration (" << result.errors.size() << " problem"
+                  << (result.errors.size() == 1 ? "" : "s") << ")\n";
     }
     return std::move(result.value);
 }
 
-void start_logging(const config& cfg) { telemetry::init_logging(cfg.log_level, cfg.log_format); }
+void start_logging(const config& cfg) {
+    telemetry::init_logging(cfg.log_level, cfg.log_format);
+}
 
 bool migrate(const config& cfg, const telemetry::logger& log) {
     try {
@@ -68,6 +70,10 @@ bool migrate(const config& cfg, const telemetry::logger& log) {
         log.error("migration failed", {{"error", pipeline::core::redact(e.what())}});
         return false;
     }
+}
+
+std::vector<telemetry::gauge_sample> one_sample(std::size_t value) {
+    return {{{}, static_cast<double>(value)}};
 }
 
 void register_service_metrics(telemetry::metrics_registry& metrics, const postgres::database& db) {
@@ -98,28 +104,19 @@ void register_service_metrics(telemetry::metrics_registry& metrics, const postgr
         "refundbot_db_pool_waiting",
         "Callers waiting for a free database connection.",
         {},
-        [&db] {
-            return std::vector<telemetry::gauge_sample>{
-                {{}, static_cast<double>(db.stats().waiting)}};
-        }
+        [&db] { return one_sample(db.stats().waiting); }
     );
     metrics.counter_callback(
         "refundbot_db_pool_acquire_timeouts_total",
         "Times no database connection became free within db.acquire_timeout_ms.",
         {},
-        [&db] {
-            return std::vector<telemetry::gauge_sample>{
-                {{}, static_cast<double>(db.stats().acquire_timeouts)}};
-        }
+        [&db] { return one_sample(db.stats().acquire_timeouts); }
     );
     metrics.counter_callback(
         "refundbot_db_pool_broken_connections_total",
         "Database connections dropped because they broke (e.g. a server restart).",
         {},
-        [&db] {
-            return std::vector<telemetry::gauge_sample>{
-                {{}, static_cast<double>(db.stats().dropped_broken)}};
-        }
+        [&db] { return one_sample(db.stats().dropped_broken); }
     );
 }
 

@@ -3,10 +3,10 @@
 // once. deploy/config.example.toml lists the same keys; a test keeps the two in step.
 #include "bot/app/config.hpp"
 
-#include <arpa/inet.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -41,7 +41,9 @@ struct key_spec {
     std::function<std::string(config&, const found_value&)> apply;
 };
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) {
+    return "\"" + std::string(s) + "\"";
+}
 
 std::string upper(std::string_view s) {
     std::string out(s);
@@ -85,7 +87,9 @@ std::optional<bool> as_boolean(const found_value& v) {
     return std::nullopt;
 }
 
-const std::string* as_string(const found_value& v) { return std::get_if<std::string>(&v.value); }
+const std::string* as_string(const found_value& v) {
+    return std::get_if<std::string>(&v.value);
+}
 
 // Checks a value against its spec; returns the error text, or "" after applying it.
 std::string check_and_apply(const key_spec& spec, config& cfg, const found_value& v) {
@@ -142,15 +146,18 @@ key_spec string_key(
     std::vector<std::string_view> choices,
     std::function<std::string(config&, const std::string&)> set
 ) {
-    return {section, key, kind::string, 0, 0, std::move(choices), [set](config& c, const found_value& v) {
-                return set(c, *as_string(v));
-            }};
+    return {
+        section,
+        key,
+        kind::string,
+        0,
+        0,
+        std::move(choices),
+        [set](config& c, const found_value& v) { return set(c, *as_string(v)); }};
 }
 
 key_spec boolean_key(
-    std::string_view section,
-    std::string_view key,
-    std::function<void(config&, bool)> set
+    std::string_view section, std::string_view key, std::function<void(config&, bool)> set
 ) {
     return {section, key, kind::boolean, 0, 0, {}, [set](config& c, const found_value& v) {
                 set(c, *as_boolean(v));
@@ -159,9 +166,7 @@ key_spec boolean_key(
 }
 
 key_spec secret_key(
-    std::string_view section,
-    std::string_view key,
-    std::function<void(config&, std::string)> set
+    std::string_view section, std::string_view key, std::function<void(config&, std::string)> set
 ) {
     return {section, key, kind::secret, 0, 0, {}, [set](config& c, const found_value& v) {
                 set(c, *as_string(v));
@@ -195,14 +200,20 @@ std::string read_secret_file(const std::string& path, std::string& error) {
 const std::vector<key_spec>& keys() {
     static const std::vector<key_spec> table = [] {
         std::vector<key_spec> k;
-        k.push_back(string_key("service", "mode", {"production", "sandbox"}, [](config& c, const std::string& v) {
-            c.mode = v == "sandbox" ? run_mode::sandbox : run_mode::production;
-            return std::string();
-        }));
+        k.push_back(string_key(
+            "service",
+            "mode",
+            {"production", "sandbox"},
+            [](config& c, const std::string& v) {
+                c.mode = v == "sandbox" ? run_mode::sandbox : run_mode::production;
+                return std::string();
+            }
+        ));
 
         k.push_back(string_key("http", "host", {}, [](config& c, const std::string& v) {
             unsigned char buf[16];
-            if (inet_pton(AF_INET, v.c_str(), buf) != 1 && inet_pton(AF_INET6, v.c_str(), buf) != 1) {
+            if (inet_pton(AF_INET, v.c_str(), buf) != 1 &&
+                inet_pton(AF_INET6, v.c_str(), buf) != 1) {
                 return "expected a numeric IPv4 or IPv6 address, got " + quoted(v);
             }
             c.http.host = v;
@@ -214,12 +225,20 @@ const std::vector<key_spec>& keys() {
         k.push_back(integer_key("http", "threads", 1, 256, [](config& c, std::int64_t v) {
             c.io_threads = static_cast<std::size_t>(v);
         }));
-        k.push_back(integer_key("http", "max_body_bytes", 1024, 64LL << 20, [](config& c, std::int64_t v) {
-            c.http.max_body_bytes = static_cast<std::size_t>(v);
-        }));
-        k.push_back(integer_key("http", "max_header_bytes", 1024, 1LL << 20, [](config& c, std::int64_t v) {
-            c.http.max_header_bytes = static_cast<std::size_t>(v);
-        }));
+        k.push_back(integer_key(
+            "http",
+            "max_body_bytes",
+            1024,
+            64LL << 20,
+            [](config& c, std::int64_t v) { c.http.max_body_bytes = static_cast<std::size_t>(v); }
+        ));
+        k.push_back(integer_key(
+            "http",
+            "max_header_bytes",
+            1024,
+            1LL << 20,
+            [](config& c, std::int64_t v) { c.http.max_header_bytes = static_cast<std::size_t>(v); }
+        ));
         k.push_back(integer_key("http", "read_timeout_s", 1, 3600, [](config& c, std::int64_t v) {
             c.http.read_timeout = seconds(v);
         }));
@@ -246,16 +265,25 @@ const std::vector<key_spec>& keys() {
         k.push_back(integer_key("db", "pool_size", 1, 512, [](config& c, std::int64_t v) {
             c.db.pool_size = static_cast<std::size_t>(v);
         }));
-        k.push_back(integer_key("db", "acquire_timeout_ms", 1, 600'000, [](config& c, std::int64_t v) {
-            c.db.acquire_timeout = milliseconds(v);
-        }));
+        k.push_back(integer_key(
+            "db",
+            "acquire_timeout_ms",
+            1,
+            600'000,
+            [](config& c, std::int64_t v) { c.db.acquire_timeout = milliseconds(v); }
+        ));
         k.push_back(integer_key("db", "connect_timeout_s", 1, 600, [](config& c, std::int64_t v) {
             c.db.connect_timeout = seconds(v);
         }));
-        k.push_back(integer_key("db", "statement_timeout_ms", 0, 3'600'000, [](config& c, std::int64_t v) {
-            c.db.statement_timeout = milliseconds(v);
-        }));
-        k.push_back(boolean_key("db", "auto_migrate", [](config& c, bool v) { c.auto_migrate = v; }));
+        k.push_back(integer_key(
+            "db",
+            "statement_timeout_ms",
+            0,
+            3'600'000,
+            [](config& c, std::int64_t v) { c.db.statement_timeout = milliseconds(v); }
+        ));
+        k.push_back(boolean_key("db", "auto_migrate", [](config& c, bool v) { c.auto_migrate = v; })
+        );
 
         k.push_back(string_key(
             "log",
@@ -266,13 +294,18 @@ const std::vector<key_spec>& keys() {
                 return std::string();
             }
         ));
-        k.push_back(string_key("log", "format", {"auto", "json", "text"}, [](config& c, const std::string& v) {
-            using adapters::telemetry::log_format;
-            c.log_format = v == "json" ? log_format::json
-                         : v == "text" ? log_format::text
-                                       : log_format::automatic;
-            return std::string();
-        }));
+        k.push_back(string_key(
+            "log",
+            "format",
+            {"auto", "json", "text"},
+            [](config& c, const std::string& v) {
+                using adapters::telemetry::log_format;
+                c.log_format = v == "json"   ? log_format::json
+                               : v == "text" ? log_format::text
+                                             : log_format::automatic;
+                return std::string();
+            }
+        ));
         return k;
     }();
     return table;
@@ -332,8 +365,7 @@ env_lookup process_environment() {
 }
 
 std::optional<std::string> config_path(
-    const std::optional<std::string>& explicit_path,
-    const env_lookup& env
+    const std::optional<std::string>& explicit_path, const env_lookup& env
 ) {
     if (explicit_path && !explicit_path->empty()) {
         return explicit_path;
@@ -377,7 +409,9 @@ config_result load_config(const std::optional<std::string>& path, const env_look
                 continue;
             }
             if (!known_section(section)) {
-                errors.push_back(location(*path, section_node) + " " + section + ": unknown section");
+                errors.push_back(
+                    location(*path, section_node) + " " + section + ": unknown section"
+                );
                 continue;
             }
             for (const auto& [key_name, node] : *section_node.as_table()) {
@@ -389,7 +423,9 @@ config_result load_config(const std::optional<std::string>& path, const env_look
                     if (spec && spec->type == kind::secret) {
                         const auto file = node.value_exact<std::string>();
                         if (!file) {
-                            errors.push_back(where + "expected a file path, got " + from_toml(node).shown);
+                            errors.push_back(
+                                where + "expected a file path, got " + from_toml(node).shown
+                            );
                             continue;
                         }
                         std::string error;
@@ -398,7 +434,9 @@ config_result load_config(const std::optional<std::string>& path, const env_look
                             errors.push_back(where + error);
                             continue;
                         }
-                        spec->apply(cfg, found_value{.value = std::move(value), .shown = "(secret)"});
+                        spec->apply(
+                            cfg, found_value{.value = std::move(value), .shown = "(secret)"}
+                        );
                         continue;
                     }
                 }
@@ -425,7 +463,8 @@ config_result load_config(const std::optional<std::string>& path, const env_look
         const auto name = env_name(spec.section, spec.key);
         if (auto raw = env(name)) {
             const bool secret = spec.type == kind::secret;
-            found_value v{.value = *raw, .shown = secret ? "(secret)" : quoted(*raw), .from_env = true};
+            found_value v{
+                .value = *raw, .shown = secret ? "(secret)" : quoted(*raw), .from_env = true};
             if (auto error = check_and_apply(spec, cfg, v); !error.empty()) {
                 errors.push_back("env " + name + ": " + error);
             }
@@ -437,7 +476,11 @@ config_result load_config(const std::optional<std::string>& path, const env_look
                 if (!error.empty()) {
                     errors.push_back("env " + name + "_FILE: " + error);
                 } else {
-                    spec.apply(cfg, found_value{.value = std::move(value), .shown = "(secret)", .from_env = true});
+                    spec.apply(
+                        cfg,
+                        found_value{
+                            .value = std::move(value), .shown = "(secret)", .from_env = true}
+                    );
                 }
             }
         }

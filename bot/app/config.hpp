@@ -1,5 +1,9 @@
 #pragma once
 
+#include "adapters/postgres/settings.hpp"
+#include "adapters/telemetry/log.hpp"
+#include "bot/server/http_server.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -7,10 +11,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "adapters/postgres/settings.hpp"
-#include "adapters/telemetry/log.hpp"
-#include "bot/server/http_server.hpp"
 
 namespace refundbot::bot::app {
 
@@ -43,12 +43,13 @@ struct config_result {
 
 /// Loads `path` (or only defaults when empty), then applies `REFUNDBOT_<SECTION>_<KEY>`
 /// overrides from `env`. Secrets are accepted only from the environment or a `<key>_file`.
-[[nodiscard]] config_result load_config(const std::optional<std::string>& path, const env_lookup& env);
+[[nodiscard]] config_result load_config(
+    const std::optional<std::string>& path, const env_lookup& env
+);
 
 /// The config file to use: `explicit_path`, else `$REFUNDBOT_CONFIG`, else none.
 [[nodiscard]] std::optional<std::string> config_path(
-    const std::optional<std::string>& explicit_path,
-    const env_lookup& env
+    const std::optional<std::string>& explicit_path, const env_lookup& env
 );
 
 }  // namespace refundbot::bot::app

@@ -1,9 +1,9 @@
 #include "bot/handlers/health.hpp"
 
+#include "adapters/postgres/database.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-
-#include "adapters/postgres/database.hpp"
 
 namespace refundbot::bot::handlers {
 

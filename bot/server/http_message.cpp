@@ -15,17 +15,23 @@ std::optional<std::string_view> http_request::header(std::string_view lower_case
 }
 
 http_response http_response::json(unsigned status, std::string body) {
-    return {.status = status, .content_type = "application/json", .body = std::move(body), .headers = {}};
+    return {
+        .status = status,
+        .content_type = "application/json",
+        .body = std::move(body),
+        .headers = {}};
 }
 
 http_response http_response::text(unsigned status, std::string body) {
-    return {.status = status, .content_type = "text/plain; charset=utf-8", .body = std::move(body), .headers = {}};
+    return {
+        .status = status,
+        .content_type = "text/plain; charset=utf-8",
+        .body = std::move(body),
+        .headers = {}};
 }
 
 http_response http_response::error(
-    unsigned status,
-    std::string_view code,
-    std::string_view message
+    unsigned status, std::string_view code, std::string_view message
 ) {
     boost::json::object obj;
     obj["error"] = code;

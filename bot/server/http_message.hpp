@@ -33,9 +33,7 @@ struct http_response {
     /// `{"error": code, "message": message}`: every error the service answers has this shape
     /// (later fields such as the failing JSON path are added beside them).
     [[nodiscard]] static http_response error(
-        unsigned status,
-        std::string_view code,
-        std::string_view message
+        unsigned status, std::string_view code, std::string_view message
     );
 };
 

@@ -2,6 +2,10 @@
 // expected network condition (timeout, reset, limit) is an error_code checked inline.
 #include "bot/server/http_server.hpp"
 
+#include "adapters/telemetry/log.hpp"
+#include "adapters/telemetry/metrics.hpp"
+#include "bot/server/request_id.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -16,15 +20,12 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <cmath>
 #include <mutex>
 #include <set>
-
-#include "adapters/telemetry/log.hpp"
-#include "adapters/telemetry/metrics.hpp"
-#include "bot/server/request_id.hpp"
 
 namespace refundbot::bot::server {
 
@@ -56,6 +57,14 @@ struct served {
     bool keep_alive = false;
 };
 
+// The read deadline is our own timer rather than tcp_stream's expiry, because the stream closes
+// the socket when its expiry fires, and a slow client should still be told 408. The state is
+// shared with the timer's handler, which may run after serve_one has returned.
+struct read_deadline {
+    bool active = true;
+    bool fired = false;
+};
+
 }  // namespace
 
 struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
@@ -76,7 +85,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
           )),
           durations(metrics.histogram(
               "refundbot_http_request_duration_seconds",
-              "Time from a request's first byte to its response being written, by route.",
+              "Time from a request's first byte to its response being ready, by route.",
               {"route"},
               adapters::telemetry::latency_buckets()
           )) {}
@@ -130,11 +139,15 @@ std::uint16_t http_server::listen() {
     self.acceptor.bind(endpoint);
     self.acceptor.listen(asio::socket_base::max_listen_connections);
     const auto port = self.acceptor.local_endpoint().port();
-    asio::co_spawn(self.acceptor.get_executor(), self.accept_loop(), [keep = impl_](std::exception_ptr e) {
-        if (e) {
-            keep->log.error("accept loop stopped by an exception");
+    asio::co_spawn(
+        self.acceptor.get_executor(),
+        self.accept_loop(),
+        [keep = impl_](std::exception_ptr e) {
+            if (e) {
+                keep->log.error("accept loop stopped by an exception");
+            }
         }
-    });
+    );
     return port;
 }
 
@@ -161,16 +174,17 @@ asio::awaitable<void> http_server::impl::accept_loop() {
             conn->stream.get_executor(),
             session(conn),
             [self = shared_from_this(), conn](std::exception_ptr e) {
-            if (e) {
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& ex) {
-                    self->log.error("connection failed", {{"error", ex.what()}});
+                if (e) {
+                    try {
+                        std::rethrow_exception(e);
+                    } catch (const std::exception& ex) {
+                        self->log.error("connection failed", {{"error", ex.what()}});
+                    }
                 }
+                std::lock_guard lock(self->mutex);
+                self->connections.erase(conn);
             }
-            std::lock_guard lock(self->mutex);
-            self->connections.erase(conn);
-        });
+        );
     }
 }
 
@@ -197,8 +211,22 @@ asio::awaitable<void> http_server::impl::session(std::shared_ptr<connection> con
             break;
         }
     }
+    // Lingering close (RFC 7230 section 6.6): closing with unread bytes in the socket makes the
+    // kernel send RST, which on a real network can destroy a response still in flight (a 413
+    // to a large upload). So half-close, then drain what the client still sends, bounded in
+    // time and bytes.
     beast::error_code ignored;
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn->stream.expires_after(std::chrono::milliseconds(500));
+    std::size_t drained = 0;
+    std::array<char, 8192> sink{};
+    while (drained < 4 * settings.max_body_bytes) {
+        auto [ec, n] = co_await conn->stream.async_read_some(asio::buffer(sink), use_tuple);
+        if (ec) {
+            break;
+        }
+        drained += n;
+    }
 }
 
 asio::awaitable<served> http_server::impl::serve_one(connection& conn, beast::flat_buffer& buffer) {
@@ -206,12 +234,22 @@ asio::awaitable<served> http_server::impl::serve_one(connection& conn, beast::fl
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(settings.max_header_bytes));
     parser.body_limit(settings.max_body_bytes);
-    conn.stream.expires_after(settings.read_timeout);
+    conn.stream.expires_never();
+    auto deadline_state = std::make_shared<read_deadline>();
+    asio::steady_timer deadline(conn.stream.get_executor(), settings.read_timeout);
+    // Runs on the connection's strand, like the session, so no locking is needed.
+    deadline.async_wait([deadline_state, &conn](beast::error_code ec) {
+        if (!ec && deadline_state->active) {
+            deadline_state->fired = true;
+            conn.stream.socket().cancel();
+        }
+    });
 
     auto fail = [&](beast::error_code ec) -> asio::awaitable<served> {
+        deadline_state->active = false;
         const std::string id = request_id_for(std::nullopt);
         http_response res;
-        if (ec == beast::error::timeout) {
+        if (deadline_state->fired) {
             res = http_response::error(
                 408,
                 "request_timeout",
@@ -229,19 +267,19 @@ asio::awaitable<served> http_server::impl::serve_one(connection& conn, beast::fl
             res = http_response::error(
                 431,
                 "header_too_large",
-                "request headers exceed the limit of " +
-                    std::to_string(settings.max_header_bytes) + " bytes (http.max_header_bytes)"
+                "request headers exceed the limit of " + std::to_string(settings.max_header_bytes) +
+                    " bytes (http.max_header_bytes)"
             );
-        } else if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-                   ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+        } else if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
             co_return served{};
         } else {
-            res = http_response::error(400, "bad_request", "malformed HTTP request: " + ec.message());
+            res =
+                http_response::error(400, "bad_request", "malformed HTTP request: " + ec.message());
         }
         const std::string_view method =
             parser.is_header_done() ? std::string_view(parser.get().method_string()) : "-";
-        co_await write(conn, 11, res, id, false);
         record(method, "unmatched", res.status, res.body.size(), started, id);
+        co_await write(conn, 11, res, id, false);
         co_return served{};
     };
 
@@ -263,6 +301,9 @@ asio::awaitable<served> http_server::impl::serve_one(connection& conn, beast::fl
             co_return co_await fail(bec);
         }
     }
+
+    deadline_state->active = false;
+    deadline.cancel();
 
     auto msg = parser.release();
     http_request req;
@@ -304,8 +345,9 @@ asio::awaitable<served> http_server::impl::serve_one(connection& conn, beast::fl
             }
             break;
     }
-    co_await write(conn, msg.version(), res, req.request_id, keep_alive && !stopping);
+    // Recorded before the write, so anyone who has seen the response also sees it counted.
     record(req.method, found.route, res.status, res.body.size(), started, req.request_id);
+    co_await write(conn, msg.version(), res, req.request_id, keep_alive && !stopping);
     co_return served{.keep_alive = keep_alive && !stopping};
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "bot/server/router.hpp"
+
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
@@ -7,8 +9,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-
-#include "bot/server/router.hpp"
 
 namespace boost::asio {
 class io_context;

@@ -12,9 +12,9 @@ bool acceptable(std::string_view id) {
         return false;
     }
     for (char c : id) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '.' || c == '_' || c == ':' || c == '+' || c == '=' || c == '/' ||
-                        c == '-';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '+' ||
+                        c == '=' || c == '/' || c == '-';
         if (!ok) {
             return false;
         }

@@ -1,13 +1,13 @@
 #pragma once
 
+#include "bot/server/http_message.hpp"
+
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
 #include <map>
 #include <string>
 #include <string_view>
-
-#include "bot/server/http_message.hpp"
 
 namespace refundbot::bot::server {
 

@@ -25,9 +25,13 @@ bool is_email_local_char(char c) {
     return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
-bool is_domain_char(char c) { return is_alnum(c) || c == '.' || c == '-'; }
+bool is_domain_char(char c) {
+    return is_alnum(c) || c == '.' || c == '-';
+}
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool starts_with_icase(std::string_view text, std::size_t at, std::string_view prefix) {
     if (text.size() - at < prefix.size()) {
@@ -56,12 +60,28 @@ std::size_t span_while(std::string_view text, std::size_t at, bool (*pred)(char)
 // Token shapes of the services refundbot talks to; the prefix stays so a log reader can still
 // tell which credential was involved.
 constexpr std::array<std::string_view, 12> token_prefixes = {
-    "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-",
-    "sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_", "sk-",
+    "xoxb-",
+    "xoxp-",
+    "xoxa-",
+    "xoxr-",
+    "xoxs-",
+    "xapp-",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "whsec_",
+    "sk-",
 };
 
 constexpr std::array<std::string_view, 7> secret_keys = {
-    "password=", "passwd=", "token=", "secret=", "api_key=", "apikey=", "access_token=",
+    "password=",
+    "passwd=",
+    "token=",
+    "secret=",
+    "api_key=",
+    "apikey=",
+    "access_token=",
 };
 
 constexpr std::array<std::string_view, 2> auth_schemes = {"bearer ", "basic "};
@@ -115,15 +135,16 @@ std::string redact(std::string_view text) {
                     out.append(text.substr(i, key.size()));
                     out.append(mask);
                     std::size_t end = i + key.size();
-                    const bool quoted = end < text.size() && (text[end] == '\'' || text[end] == '"');
+                    const bool quoted =
+                        end < text.size() && (text[end] == '\'' || text[end] == '"');
                     const char quote = quoted ? text[end] : '\0';
                     if (quoted) {
                         ++end;
                     }
-                    while (end < text.size() && (quoted ? text[end] != quote
-                                                        : (text[end] != ' ' && text[end] != '&' &&
-                                                           text[end] != ',' && text[end] != ';' &&
-                                                           text[end] != '"' && text[end] != '\''))) {
+                    while (end < text.size() &&
+                           (quoted ? text[end] != quote
+                                   : (text[end] != ' ' && text[end] != '&' && text[end] != ',' &&
+                                      text[end] != ';' && text[end] != '"' && text[end] != '\''))) {
                         ++end;
                     }
                     i = quoted && end < text.size() ? end + 1 : end;

@@ -1,13 +1,13 @@
 // The `refundbot` binary as an operator runs it: real process, real PostgreSQL, real signals.
-#include <gtest/gtest.h>
-
-#include <csignal>
-#include <thread>
-
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/prometheus.hpp"
 #include "tests/support/test_database.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <thread>
 
 namespace refundbot {
 namespace {
@@ -27,7 +27,9 @@ struct service {
             {"REFUNDBOT_DB_CONNECT_TIMEOUT_S", "2"},
         };
         env.insert(env.end(), extra.begin(), extra.end());
-        process = std::make_unique<tests::child_process>(tests::refundbot_binary(), std::vector<std::string>{"serve"}, env);
+        process = std::make_unique<tests::child_process>(
+            tests::refundbot_binary(), std::vector<std::string>{"serve"}, env
+        );
         const auto deadline = std::chrono::steady_clock::now() + 20s;
         while (std::chrono::steady_clock::now() < deadline) {
             try {
@@ -46,7 +48,9 @@ struct service {
 };
 
 // Polls until /readyz answers `status` or `timeout` passes; returns the last reply.
-tests::http_reply wait_for_readyz(std::uint16_t port, unsigned status, std::chrono::seconds timeout) {
+tests::http_reply wait_for_readyz(
+    std::uint16_t port, unsigned status, std::chrono::seconds timeout
+) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     tests::http_reply last;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -65,22 +69,31 @@ TEST(refundbot_serve, serves_health_readiness_and_prometheus_metrics) {
     EXPECT_EQ(tests::http_get(svc.port, "/healthz").body, R"({"status":"ok"})");
     const auto ready = tests::http_get(svc.port, "/readyz");
     EXPECT_EQ(ready.status, 200) << ready.body;
-    EXPECT_EQ(db.query("SELECT count(*) > 0 FROM schema_migrations"), "t") << "serve applied migrations";
+    EXPECT_EQ(db.query("SELECT count(*) > 0 FROM schema_migrations"), "t")
+        << "serve applied migrations";
 
     const auto metrics = tests::http_get(svc.port, "/metrics");
     EXPECT_EQ(metrics.status, 200);
     EXPECT_EQ(metrics.headers.at("content-type"), "text/plain; version=0.0.4; charset=utf-8");
     const auto parsed = tests::parse_exposition(metrics.body);
     EXPECT_TRUE(parsed.problems.empty()) << ::testing::PrintToString(parsed.problems);
-    EXPECT_EQ(parsed.samples.at(R"(refundbot_http_requests_total{method="GET",route="/readyz",status="200"})"), 1);
-    EXPECT_GE(parsed.samples.at(R"(refundbot_http_request_duration_seconds_count{route="/healthz"})"), 1);
+    EXPECT_EQ(
+        parsed.samples.at(
+            R"(refundbot_http_requests_total{method="GET",route="/readyz",status="200"})"
+        ),
+        1
+    );
+    EXPECT_GE(
+        parsed.samples.at(R"(refundbot_http_request_duration_seconds_count{route="/healthz"})"), 1
+    );
     EXPECT_EQ(parsed.samples.at(R"(refundbot_db_pool_connections{state="capacity"})"), 8);
     EXPECT_EQ(parsed.types.at("refundbot_build_info"), "gauge");
 
     svc.process->signal(SIGTERM);
     EXPECT_EQ(svc.process->wait(10s), 0) << svc.process->output();
     const auto log = svc.process->output();
-    EXPECT_NE(log.find(R"("message":"request")"), std::string::npos) << "one access-log line per request";
+    EXPECT_NE(log.find(R"("message":"request")"), std::string::npos)
+        << "one access-log line per request";
     EXPECT_NE(log.find(R"("route":"/readyz","status":200)"), std::string::npos) << log;
 }
 
@@ -109,7 +122,8 @@ TEST(refundbot_serve, readyz_follows_postgres_going_away_and_coming_back) {
 
     ASSERT_EQ(tests::control_test_cluster("stop"), 0);
     const auto down = wait_for_readyz(svc.port, 503, 10s);
-    EXPECT_EQ(tests::http_get(svc.port, "/healthz").status, 200) << "liveness does not depend on the DB";
+    EXPECT_EQ(tests::http_get(svc.port, "/healthz").status, 200)
+        << "liveness does not depend on the DB";
     ASSERT_EQ(tests::control_test_cluster("start"), 0);
     EXPECT_EQ(down.status, 503);
     EXPECT_NE(down.body.find("database unavailable"), std::string::npos) << down.body;
@@ -126,7 +140,8 @@ TEST(refundbot_serve, is_not_ready_while_migrations_are_pending) {
     auto r = tests::http_get(svc.port, "/readyz");
     EXPECT_EQ(r.status, 503);
     EXPECT_NE(r.body.find("not applied: 0001_foundation"), std::string::npos) << r.body;
-    const auto [code, out] = tests::run_to_end(tests::refundbot_binary(), {"migrate"}, {{"REFUNDBOT_DB_URL", db.url()}});
+    const auto [code, out] =
+        tests::run_to_end(tests::refundbot_binary(), {"migrate"}, {{"REFUNDBOT_DB_URL", db.url()}});
     ASSERT_EQ(code, 0) << out;
     EXPECT_EQ(tests::http_get(svc.port, "/readyz").status, 200);
 }
@@ -137,7 +152,9 @@ TEST(refundbot_serve, fails_with_1_when_the_port_is_taken) {
     const auto [code, out] = tests::run_to_end(
         tests::refundbot_binary(),
         {"serve"},
-        {{"REFUNDBOT_DB_URL", db.url()}, {"REFUNDBOT_HTTP_PORT", std::to_string(first.port)}, {"REFUNDBOT_LOG_FORMAT", "json"}}
+        {{"REFUNDBOT_DB_URL", db.url()},
+         {"REFUNDBOT_HTTP_PORT", std::to_string(first.port)},
+         {"REFUNDBOT_LOG_FORMAT", "json"}}
     );
     EXPECT_EQ(code, 1);
     EXPECT_NE(out.find("cannot listen"), std::string::npos) << out;
@@ -158,17 +175,23 @@ TEST(refundbot_serve, fails_with_1_when_the_database_is_unreachable_at_start) {
 }
 
 TEST(refundbot_cli, check_config_names_file_line_and_key_and_exits_2) {
-    const auto path = tests::write_temp_file("cli-bad.toml", "[http]\nport = \"80a\"\n\n[db]\npool_size = 0\n");
-    const auto [code, out] = tests::run_to_end(tests::refundbot_binary(), {"check-config", "--config", path});
+    const auto path =
+        tests::write_temp_file("cli-bad.toml", "[http]\nport = \"80a\"\n\n[db]\npool_size = 0\n");
+    const auto [code, out] =
+        tests::run_to_end(tests::refundbot_binary(), {"check-config", "--config", path});
     EXPECT_EQ(code, 2);
-    EXPECT_NE(out.find(path + ":2 http.port: expected integer 1-65535, got \"80a\""), std::string::npos) << out;
-    EXPECT_NE(out.find(path + ":5 db.pool_size: expected integer 1-512, got 0"), std::string::npos) << out;
+    EXPECT_NE(
+        out.find(path + ":2 http.port: expected integer 1-65535, got \"80a\""), std::string::npos
+    ) << out;
+    EXPECT_NE(out.find(path + ":5 db.pool_size: expected integer 1-512, got 0"), std::string::npos)
+        << out;
 }
 
 TEST(refundbot_cli, check_config_accepts_the_shipped_configs) {
     for (const char* file : {"/deploy/config.example.toml", "/deploy/sandbox.toml"}) {
         const auto [code, out] = tests::run_to_end(
-            tests::refundbot_binary(), {"check-config", "--config", std::string(REFUNDBOT_SOURCE_DIR) + file}
+            tests::refundbot_binary(),
+            {"check-config", "--config", std::string(REFUNDBOT_SOURCE_DIR) + file}
         );
         EXPECT_EQ(code, 0) << file << ": " << out;
     }

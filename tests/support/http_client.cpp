@@ -25,7 +25,7 @@ struct http_connection::impl {
     beast::flat_buffer buffer;
 };
 
-http_connection::http_connection(std::uint16_t port) : impl_(new impl) {
+http_connection::http_connection(std::uint16_t port) : impl_(std::make_unique<impl>()) {
     impl_->stream.expires_after(std::chrono::seconds(10));
     impl_->stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
 }
@@ -33,12 +33,11 @@ http_connection::http_connection(std::uint16_t port) : impl_(new impl) {
 http_connection::~http_connection() {
     beast::error_code ignored;
     impl_->stream.socket().close(ignored);
-    delete impl_;
 }
 
-void http_connection::write_raw(const std::string& bytes) {
+std::size_t http_connection::write_raw(const std::string& bytes) {
     impl_->stream.expires_after(std::chrono::seconds(10));
-    impl_->stream.write_some(asio::buffer(bytes));
+    return asio::write(impl_->stream, asio::buffer(bytes));
 }
 
 http_reply http_connection::read_reply(std::chrono::milliseconds timeout) {

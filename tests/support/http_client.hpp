@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,9 @@ public:
     explicit http_connection(std::uint16_t port);
     ~http_connection();
     http_reply send(const http_call& call);
-    /// Sends raw bytes as they are (for partial and malformed requests).
-    void write_raw(const std::string& bytes);
+    /// Sends raw bytes as they are (for partial and malformed requests); returns how many
+    /// the socket took.
+    std::size_t write_raw(const std::string& bytes);
     /// Reads one response; throws if the server closed without answering.
     http_reply read_reply(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     /// True when the server closed the connection within `timeout`.
@@ -44,7 +46,7 @@ public:
 
 private:
     struct impl;
-    impl* impl_;
+    std::unique_ptr<impl> impl_;
 };
 
 /// A port nobody listens on right now (bind to 0, read, close).

@@ -1,30 +1,32 @@
 #include "tests/support/process.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <signal.h>
+#include <spawn.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 extern char** environ;
 
 namespace refundbot::tests {
 
-std::string refundbot_binary() { return REFUNDBOT_BINARY; }
+std::string refundbot_binary() {
+    return REFUNDBOT_BINARY;
+}
 
 namespace {
 
 std::filesystem::path temp_dir() {
     static const std::filesystem::path dir = [] {
-        std::string pattern = (std::filesystem::temp_directory_path() / "refundbot-test-XXXXXX").string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "refundbot-test-XXXXXX").string();
         if (mkdtemp(pattern.data()) == nullptr) {
             throw std::runtime_error("mkdtemp failed");
         }
@@ -47,7 +49,9 @@ child_process::child_process(
     const std::vector<std::pair<std::string, std::string>>& extra_env
 ) {
     static int counter = 0;
-    out_path_ = (temp_dir() / ("child-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + ".log")).string();
+    out_path_ = (temp_dir() /
+                 ("child-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + ".log"))
+                    .string();
 
     std::vector<std::string> argv_store{program};
     argv_store.insert(argv_store.end(), args.begin(), args.end());
@@ -81,7 +85,9 @@ child_process::child_process(
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(
+        &actions, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644
+    );
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     const int rc = posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
@@ -97,7 +103,9 @@ child_process::~child_process() {
     }
 }
 
-void child_process::signal(int sig) const { ::kill(pid_, sig); }
+void child_process::signal(int sig) const {
+    ::kill(pid_, sig);
+}
 
 std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
     if (status_) {

@@ -52,7 +52,9 @@ exposition parse_exposition(const std::string& text) {
                 }
             }
             if (!out.types.contains(family)) {
-                out.problems.push_back("line " + std::to_string(n) + ": sample before its TYPE: " + line);
+                out.problems.push_back(
+                    "line " + std::to_string(n) + ": sample before its TYPE: " + line
+                );
             }
         } else {
             out.problems.push_back("line " + std::to_string(n) + ": not a valid sample: " + line);

@@ -17,7 +17,9 @@ std::string with_database(const std::string& url, const std::string& db) {
     const auto base = url.substr(0, query);
     const auto slash = base.rfind('/');
     if (slash == std::string::npos || slash < base.find("://") + 3) {
-        throw std::runtime_error("REFUNDBOT_TEST_DATABASE_URL must be a postgresql:// URI with a database");
+        throw std::runtime_error(
+            "REFUNDBOT_TEST_DATABASE_URL must be a postgresql:// URI with a database"
+        );
     }
     return base.substr(0, slash + 1) + db + (query == std::string::npos ? "" : url.substr(query));
 }
@@ -78,9 +80,12 @@ int control_test_cluster(const std::string& command) {
     const char* datadir = std::getenv("REFUNDBOT_TEST_PGDATA");
     const char* port = std::getenv("REFUNDBOT_TEST_PGPORT");
     if (!script || !datadir || !port) {
-        throw std::runtime_error("REFUNDBOT_TEST_PG_SCRIPT/PGDATA/PGPORT not set; run ./tests/run.sh");
+        throw std::runtime_error(
+            "REFUNDBOT_TEST_PG_SCRIPT/PGDATA/PGPORT not set; run ./tests/run.sh"
+        );
     }
-    const std::string cmd = std::string(script) + " " + command + " '" + datadir + "' " + port + " >/dev/null";
+    const std::string cmd =
+        std::string(script) + " " + command + " '" + datadir + "' " + port + " >/dev/null";
     return std::system(cmd.c_str());
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <string>
-
 #include "adapters/postgres/settings.hpp"
+
+#include <string>
 
 namespace refundbot::tests {
 

@@ -1,11 +1,10 @@
 #include "adapters/postgres/connection_pool.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
 #include <thread>
-
-#include "tests/support/test_database.hpp"
 
 namespace refundbot::adapters::postgres {
 namespace {
@@ -17,14 +16,16 @@ int backend_pid(pqxx::connection_base& cx) {
     return tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
 }
 
+// The backend behind the connection the pool hands out next, returned to the pool afterwards.
+int pooled_backend_pid(connection_pool& pool) {
+    auto lease = pool.acquire();
+    return backend_pid(lease.get());
+}
+
 TEST(connection_pool, reuses_a_returned_connection) {
     tests::scratch_database db;
     connection_pool pool(db.settings());
-    int first = 0;
-    {
-        auto lease = pool.acquire();
-        first = backend_pid(lease.get());
-    }
+    const int first = pooled_backend_pid(pool);
     auto lease = pool.acquire();
     EXPECT_EQ(backend_pid(lease.get()), first);
     EXPECT_EQ(pool.stats().open, 1u);
@@ -75,11 +76,7 @@ TEST(connection_pool, a_waiter_gets_the_next_connection_released) {
 TEST(connection_pool, replaces_a_connection_the_server_killed) {
     tests::scratch_database db;
     connection_pool pool(db.settings());
-    int victim = 0;
-    {
-        auto lease = pool.acquire();
-        victim = backend_pid(lease.get());
-    }
+    const int victim = pooled_backend_pid(pool);
     db.query("SELECT pg_terminate_backend(" + std::to_string(victim) + ")");
     {
         auto lease = pool.acquire();

@@ -1,4 +1,5 @@
 #include "adapters/postgres/database.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,8 +11,6 @@
 #include <pqxx/pqxx>
 
 #include <thread>
-
-#include "tests/support/test_database.hpp"
 
 namespace refundbot::adapters::postgres {
 namespace {
@@ -41,7 +40,8 @@ TEST(database, runs_work_off_the_calling_thread_and_resumes_on_it) {
             value = tx.exec1("SELECT 41 + 1")[0].as<int>();
             tx.commit();
         });
-        co_return std::pair{worked_on != io_thread && value == 42, std::this_thread::get_id() == io_thread};
+        co_return std::pair{
+            worked_on != io_thread && value == 42, std::this_thread::get_id() == io_thread};
     }());
     EXPECT_TRUE(result.first) << "the query ran on a database thread";
     EXPECT_TRUE(result.second) << "the coroutine resumed on its own thread";
@@ -52,20 +52,23 @@ TEST(database, a_slow_query_does_not_stall_the_io_thread) {
     database db(scratch.settings());
     asio::io_context ioc;
     std::atomic<int> ticks{0};
-    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
+    // Named, so the coroutines' captures outlive them (a temporary lambda would not).
+    auto slow_query = [&]() -> asio::awaitable<void> {
         co_await db.async_run([](pqxx::connection_base& cx) {
             pqxx::nontransaction tx(cx);
             tx.exec("SELECT pg_sleep(0.5)");
         });
-    }(), asio::detached);
-    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
+    };
+    auto ticker = [&]() -> asio::awaitable<void> {
         asio::steady_timer t(ioc);
         for (int i = 0; i < 10; ++i) {
             t.expires_after(20ms);
             co_await t.async_wait(asio::use_awaitable);
             ++ticks;
         }
-    }(), asio::detached);
+    };
+    asio::co_spawn(ioc, slow_query(), asio::detached);
+    asio::co_spawn(ioc, ticker(), asio::detached);
     ioc.run();
     EXPECT_EQ(ticks, 10) << "timers kept firing while the query slept";
 }

@@ -1,12 +1,11 @@
 #include "adapters/postgres/migrations.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/test_database.hpp"
 
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
 #include <thread>
-
-#include "tests/support/process.hpp"
-#include "tests/support/test_database.hpp"
 
 namespace refundbot::adapters::postgres {
 namespace {
@@ -20,8 +19,12 @@ TEST(apply_migrations, applies_in_order_and_records_each_once) {
     tests::scratch_database db;
     auto outcome = apply_migrations(db.settings(), test_set);
     EXPECT_EQ(outcome.applied, (std::vector<int>{1, 2}));
-    EXPECT_EQ(db.query("SELECT string_agg(version || ':' || name, ',' ORDER BY version) FROM schema_migrations"),
-              "1:create_a,2:create_b");
+    EXPECT_EQ(
+        db.query(
+            "SELECT string_agg(version || ':' || name, ',' ORDER BY version) FROM schema_migrations"
+        ),
+        "1:create_a,2:create_b"
+    );
     outcome = apply_migrations(db.settings(), test_set);
     EXPECT_TRUE(outcome.applied.empty());
     EXPECT_EQ(outcome.already_applied, 2u);
@@ -37,11 +40,13 @@ TEST(apply_migrations, rolls_back_a_failing_migration_and_names_it) {
         apply_migrations(db.settings(), broken);
         FAIL() << "expected migration_error";
     } catch (const migration_error& e) {
-        EXPECT_NE(std::string(e.what()).find("migration 0002_half_done failed"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("migration 0002_half_done failed"), std::string::npos)
+            << e.what();
         EXPECT_NE(std::string(e.what()).find("no_such_function"), std::string::npos) << e.what();
     }
     EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations"), "1");
-    EXPECT_EQ(db.query("SELECT to_regclass('c') IS NULL"), "t") << "the failed migration left nothing";
+    EXPECT_EQ(db.query("SELECT to_regclass('c') IS NULL"), "t")
+        << "the failed migration left nothing";
 }
 
 TEST(apply_migrations, refuses_a_migration_changed_after_it_was_applied) {
@@ -102,7 +107,8 @@ TEST(embedded_migrations, money_domains_reject_malformed_values) {
     EXPECT_THROW(db.query("SELECT 'usd'::currency_code"), pqxx::check_violation);
     EXPECT_THROW(db.query("SELECT 'US'::currency_code"), pqxx::check_violation);
     EXPECT_EQ(db.query("SELECT '4900'::minor_units"), "4900");
-    EXPECT_THROW(db.query("SELECT '49.00'::minor_units"), pqxx::sql_error) << "minor units are integers";
+    EXPECT_THROW(db.query("SELECT '49.00'::minor_units"), pqxx::sql_error)
+        << "minor units are integers";
 }
 
 TEST(embedded_migrations, append_only_trigger_blocks_updates_and_deletes) {

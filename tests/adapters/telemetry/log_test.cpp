@@ -22,7 +22,8 @@ protected:
 TEST_F(log_capture, json_lines_carry_level_message_request_id_and_fields) {
     use(log_format::json);
     logger("http").info(
-        "request", {{"request_id", "abc123"}, {"status", 404}, {"duration_ms", 1.5}, {"cached", false}}
+        "request",
+        {{"request_id", "abc123"}, {"status", 404}, {"duration_ms", 1.5}, {"cached", false}}
     );
     const auto line = out.str();
     ASSERT_FALSE(line.empty());

@@ -1,8 +1,7 @@
 #include "adapters/telemetry/metrics.hpp"
+#include "tests/support/prometheus.hpp"
 
 #include <gtest/gtest.h>
-
-#include "tests/support/prometheus.hpp"
 
 namespace refundbot::adapters::telemetry {
 namespace {
@@ -20,11 +19,14 @@ TEST(metrics_registry, renders_valid_exposition_for_every_kind) {
     r.gauge("t_pool", "Pool.", {"state"}, [] {
         return std::vector<gauge_sample>{{{"open"}, 3}, {{"idle"}, 1}};
     });
-    r.counter_callback("t_drops_total", "Drops.", {}, [] { return std::vector<gauge_sample>{{{}, 7}}; });
+    r.counter_callback("t_drops_total", "Drops.", {}, [] {
+        return std::vector<gauge_sample>{{{}, 7}};
+    });
 
     const auto text = r.render();
     const auto parsed = tests::parse_exposition(text);
-    EXPECT_TRUE(parsed.problems.empty()) << ::testing::PrintToString(parsed.problems) << "\n" << text;
+    EXPECT_TRUE(parsed.problems.empty()) << ::testing::PrintToString(parsed.problems) << "\n"
+                                         << text;
 
     EXPECT_EQ(parsed.types.at("t_requests_total"), "counter");
     EXPECT_EQ(parsed.types.at("t_duration_seconds"), "histogram");
@@ -41,7 +43,9 @@ TEST(metrics_registry, renders_valid_exposition_for_every_kind) {
     EXPECT_DOUBLE_EQ(parsed.samples.at(R"(t_duration_seconds_sum{route="/a"})"), 5.055);
     EXPECT_EQ(parsed.samples.at(R"(t_pool{state="open"})"), 3);
     EXPECT_EQ(parsed.samples.at("t_drops_total"), 7);
-    EXPECT_NE(text.find("# HELP t_requests_total Requests.\\nSecond line \\\\ too.\n"), std::string::npos);
+    EXPECT_NE(
+        text.find("# HELP t_requests_total Requests.\\nSecond line \\\\ too.\n"), std::string::npos
+    );
 }
 
 TEST(metrics_registry, rejects_a_name_registered_twice) {

@@ -1,4 +1,5 @@
 #include "bot/app/config.hpp"
+#include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +8,6 @@
 #include <regex>
 #include <set>
 #include <sstream>
-
-#include "tests/support/process.hpp"
 
 namespace refundbot::bot::app {
 namespace {
@@ -124,12 +123,15 @@ TEST(load_config, names_a_missing_file) {
 }
 
 TEST(load_config, environment_overrides_the_file) {
-    const auto path = tests::write_temp_file("env.toml", "[http]\nport = 9000\n[db]\nauto_migrate = true\n");
+    const auto path =
+        tests::write_temp_file("env.toml", "[http]\nport = 9000\n[db]\nauto_migrate = true\n");
     const auto r = load_config(
         path,
-        env_of({{"REFUNDBOT_HTTP_PORT", "9100"},
-                {"REFUNDBOT_DB_AUTO_MIGRATE", "false"},
-                {"REFUNDBOT_LOG_LEVEL", "warn"}})
+        env_of(
+            {{"REFUNDBOT_HTTP_PORT", "9100"},
+             {"REFUNDBOT_DB_AUTO_MIGRATE", "false"},
+             {"REFUNDBOT_LOG_LEVEL", "warn"}}
+        )
     );
     ASSERT_TRUE(r.value) << errors_of(r);
     EXPECT_EQ(r.value->http.port, 9100);
@@ -151,15 +153,17 @@ TEST(load_config, refuses_secrets_in_the_file) {
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_EQ(
         r.errors[0],
-        path + ":2 db.password: secrets are not read from the config file; set "
-               "REFUNDBOT_DB_PASSWORD or db.password_file"
+        path +
+            ":2 db.password: secrets are not read from the config file; set "
+            "REFUNDBOT_DB_PASSWORD or db.password_file"
     );
     EXPECT_EQ(r.errors[0].find("hunter2"), std::string::npos);
 }
 
 TEST(load_config, reads_secrets_from_env_and_from_files) {
     const auto secret_file = tests::write_temp_file("pw.txt", "from-file\n");
-    const auto path = tests::write_temp_file("pwfile.toml", "[db]\npassword_file = \"" + secret_file + "\"\n");
+    const auto path =
+        tests::write_temp_file("pwfile.toml", "[db]\npassword_file = \"" + secret_file + "\"\n");
     auto r = load_config(path, env_of({}));
     ASSERT_TRUE(r.value) << errors_of(r);
     EXPECT_EQ(r.value->db.password.reveal(), "from-file");
@@ -170,13 +174,17 @@ TEST(load_config, reads_secrets_from_env_and_from_files) {
 
     r = load_config(std::nullopt, env_of({{"REFUNDBOT_DB_PASSWORD_FILE", "/nonexistent/pw"}}));
     ASSERT_FALSE(r.value);
-    EXPECT_TRUE(r.errors[0].starts_with("env REFUNDBOT_DB_PASSWORD_FILE: cannot read")) << r.errors[0];
+    EXPECT_TRUE(r.errors[0].starts_with("env REFUNDBOT_DB_PASSWORD_FILE: cannot read"))
+        << r.errors[0];
 }
 
 TEST(load_config, rejects_a_non_numeric_host) {
     const auto r = load_config(std::nullopt, env_of({{"REFUNDBOT_HTTP_HOST", "localhost"}}));
     ASSERT_FALSE(r.value);
-    EXPECT_EQ(r.errors[0], "env REFUNDBOT_HTTP_HOST: expected a numeric IPv4 or IPv6 address, got \"localhost\"");
+    EXPECT_EQ(
+        r.errors[0],
+        "env REFUNDBOT_HTTP_HOST: expected a numeric IPv4 or IPv6 address, got \"localhost\""
+    );
 }
 
 // deploy/config.example.toml documents every key; it must stay valid and complete.
@@ -195,10 +203,25 @@ TEST(config_example, is_valid_and_lists_every_key_with_its_default) {
     ss << in.rdbuf();
     const std::string text = ss.str();
     for (const char* key :
-         {"mode", "host", "port", "threads", "max_body_bytes", "max_header_bytes", "read_timeout_s",
-          "idle_timeout_s", "write_timeout_s", "shutdown_grace_s", "url", "password_file",
-          "pool_size", "acquire_timeout_ms", "connect_timeout_s", "statement_timeout_ms",
-          "auto_migrate", "level", "format"}) {
+         {"mode",
+          "host",
+          "port",
+          "threads",
+          "max_body_bytes",
+          "max_header_bytes",
+          "read_timeout_s",
+          "idle_timeout_s",
+          "write_timeout_s",
+          "shutdown_grace_s",
+          "url",
+          "password_file",
+          "pool_size",
+          "acquire_timeout_ms",
+          "connect_timeout_s",
+          "statement_timeout_ms",
+          "auto_migrate",
+          "level",
+          "format"}) {
         EXPECT_TRUE(std::regex_search(text, std::regex(std::string("(^|\\n)#? ?") + key + " = ")))
             << "deploy/config.example.toml does not document " << key;
     }

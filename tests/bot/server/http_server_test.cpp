@@ -1,6 +1,10 @@
 // The real server on loopback sockets, with test routes (a slow one, a failing one) that the
 // service itself does not have.
+#include "adapters/telemetry/log.hpp"
+#include "adapters/telemetry/metrics.hpp"
 #include "bot/server/http_server.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/prometheus.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,11 +16,6 @@
 
 #include <atomic>
 #include <thread>
-
-#include "adapters/telemetry/log.hpp"
-#include "adapters/telemetry/metrics.hpp"
-#include "tests/support/http_client.hpp"
-#include "tests/support/prometheus.hpp"
 
 namespace refundbot::bot::server {
 namespace {
@@ -31,16 +30,21 @@ protected:
         adapters::telemetry::init_logging(
             adapters::telemetry::log_level::warn, adapters::telemetry::log_format::text
         );
-        routes.add("GET", "/echo", [this](const http_request& req) -> asio::awaitable<http_response> {
-            ++calls;
-            co_return http_response::text(
-                200, req.method + " " + req.path + " ?" + req.query + " " + req.body
-            );
-        });
-        routes.add("POST", "/echo", [this](const http_request& req) -> asio::awaitable<http_response> {
-            ++calls;
-            co_return http_response::text(200, std::to_string(req.body.size()));
-        });
+        routes
+            .add("GET", "/echo", [this](const http_request& req) -> asio::awaitable<http_response> {
+                ++calls;
+                co_return http_response::text(
+                    200, req.method + " " + req.path + " ?" + req.query + " " + req.body
+                );
+            });
+        routes.add(
+            "POST",
+            "/echo",
+            [this](const http_request& req) -> asio::awaitable<http_response> {
+                ++calls;
+                co_return http_response::text(200, std::to_string(req.body.size()));
+            }
+        );
         routes.add("GET", "/slow", [this](const http_request&) -> asio::awaitable<http_response> {
             slow_started = true;
             asio::steady_timer t(co_await asio::this_coro::executor, slow_duration);
@@ -89,7 +93,8 @@ protected:
 
 TEST_F(http_server_test, dispatches_by_method_and_path) {
     start();
-    auto r = tests::http(port, {.method = "GET", .target = "/echo?x=1", .body = "hi", .headers = {}});
+    auto r =
+        tests::http(port, {.method = "GET", .target = "/echo?x=1", .body = "hi", .headers = {}});
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, "GET /echo ?x=1 hi");
     r = tests::http(port, {.method = "POST", .target = "/echo", .body = "12345", .headers = {}});
@@ -107,7 +112,8 @@ TEST_F(http_server_test, answers_unknown_paths_with_404_json) {
 
 TEST_F(http_server_test, answers_a_wrong_method_with_405_and_allow) {
     start();
-    const auto r = tests::http(port, {.method = "DELETE", .target = "/echo", .body = {}, .headers = {}});
+    const auto r =
+        tests::http(port, {.method = "DELETE", .target = "/echo", .body = {}, .headers = {}});
     EXPECT_EQ(r.status, 405);
     EXPECT_EQ(r.headers.at("allow"), "GET, POST");
     EXPECT_NE(r.body.find("\"error\":\"method_not_allowed\""), std::string::npos);
@@ -115,14 +121,40 @@ TEST_F(http_server_test, answers_a_wrong_method_with_405_and_allow) {
 
 TEST_F(http_server_test, rejects_an_oversize_body_with_413_before_the_handler_runs) {
     start({.max_body_bytes = 1024});
-    auto r = tests::http(port, {.method = "POST", .target = "/echo", .body = std::string(1024, 'x'), .headers = {}});
+    auto r = tests::http(
+        port, {.method = "POST", .target = "/echo", .body = std::string(1024, 'x'), .headers = {}}
+    );
     EXPECT_EQ(r.status, 200) << "exactly at the limit is fine";
-    r = tests::http(port, {.method = "POST", .target = "/echo", .body = std::string(1025, 'x'), .headers = {}});
+    r = tests::http(
+        port, {.method = "POST", .target = "/echo", .body = std::string(1025, 'x'), .headers = {}}
+    );
     EXPECT_EQ(r.status, 413);
     EXPECT_EQ(r.headers.at("content-type"), "application/json");
     EXPECT_NE(r.body.find("\"error\":\"payload_too_large\""), std::string::npos);
     EXPECT_NE(r.body.find("1024 bytes"), std::string::npos) << r.body;
     EXPECT_EQ(calls, 1);
+}
+
+TEST_F(http_server_test, a_large_upload_gets_413_from_its_headers_alone) {
+    start({.max_body_bytes = 1024});
+    tests::http_connection c(port);
+    const std::size_t size = 8 * 1024 * 1024;
+    c.write_raw(
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n"
+    );
+    // The 413 is decided from Content-Length, before the body: it arrives while this client,
+    // like a plain uploader, is still sending, and stays readable afterwards.
+    std::this_thread::sleep_for(100ms);
+    try {
+        for (std::size_t sent = 0; sent < size;) {
+            sent += c.write_raw(std::string(64 * 1024, 'z'));
+            std::this_thread::sleep_for(1ms);
+        }
+    } catch (const std::exception&) {
+        // Once the server stops draining, writes fail; the reply must still be readable.
+    }
+    EXPECT_EQ(c.read_reply().status, 413);
+    EXPECT_EQ(calls, 0);
 }
 
 TEST_F(http_server_test, rejects_an_oversize_chunked_body_with_413) {
@@ -140,7 +172,11 @@ TEST_F(http_server_test, rejects_an_oversize_chunked_body_with_413) {
 TEST_F(http_server_test, rejects_oversize_headers_with_431) {
     start({.max_header_bytes = 2048});
     const auto r = tests::http(
-        port, {.method = "GET", .target = "/echo", .body = {}, .headers = {{"X-Big", std::string(4096, 'h')}}}
+        port,
+        {.method = "GET",
+         .target = "/echo",
+         .body = {},
+         .headers = {{"X-Big", std::string(4096, 'h')}}}
     );
     EXPECT_EQ(r.status, 431);
 }
@@ -167,11 +203,20 @@ TEST_F(http_server_test, keeps_the_connection_alive_across_requests) {
 
 TEST_F(http_server_test, echoes_a_sane_request_id_and_replaces_others) {
     start();
-    auto r = tests::http(port, {.method = "GET", .target = "/echo", .body = {}, .headers = {{"X-Request-Id", "trace-42.a"}}});
+    auto r = tests::http(
+        port,
+        {.method = "GET",
+         .target = "/echo",
+         .body = {},
+         .headers = {{"X-Request-Id", "trace-42.a"}}}
+    );
     EXPECT_EQ(r.headers.at("x-request-id"), "trace-42.a");
     r = tests::http_get(port, "/echo");
     EXPECT_EQ(r.headers.at("x-request-id").size(), 32u);
-    r = tests::http(port, {.method = "GET", .target = "/echo", .body = {}, .headers = {{"X-Request-Id", "bad id\"}"}}});
+    r = tests::http(
+        port,
+        {.method = "GET", .target = "/echo", .body = {}, .headers = {{"X-Request-Id", "bad id\"}"}}}
+    );
     EXPECT_NE(r.headers.at("x-request-id"), "bad id\"}");
     EXPECT_EQ(r.headers.at("x-request-id").size(), 32u);
 }
@@ -187,7 +232,9 @@ TEST_F(http_server_test, answers_a_throwing_handler_with_500_and_keeps_serving) 
 TEST_F(http_server_test, answers_expect_100_continue) {
     start();
     tests::http_connection c(port);
-    c.write_raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+    c.write_raw(
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"
+    );
     EXPECT_EQ(c.read_reply().status, 100);
     c.write_raw("abc");
     const auto r = c.read_reply();
@@ -274,11 +321,24 @@ TEST_F(http_server_test, counts_requests_and_durations_by_route_and_status) {
     tests::http_get(port, "/echo");
     tests::http_get(port, "/echo");
     tests::http_get(port, "/nope");
-    const auto parsed = tests::parse_exposition(metrics.render());
-    EXPECT_TRUE(parsed.problems.empty());
-    EXPECT_EQ(parsed.samples.at(R"(refundbot_http_requests_total{method="GET",route="/echo",status="200"})"), 2);
-    EXPECT_EQ(parsed.samples.at(R"(refundbot_http_requests_total{method="GET",route="unmatched",status="404"})"), 1);
-    EXPECT_EQ(parsed.samples.at(R"(refundbot_http_request_duration_seconds_count{route="/echo"})"), 2);
+    const auto text = metrics.render();
+    const auto parsed = tests::parse_exposition(text);
+    EXPECT_TRUE(parsed.problems.empty()) << text;
+    EXPECT_EQ(
+        parsed.samples.at(
+            R"(refundbot_http_requests_total{method="GET",route="/echo",status="200"})"
+        ),
+        2
+    );
+    EXPECT_EQ(
+        parsed.samples.at(
+            R"(refundbot_http_requests_total{method="GET",route="unmatched",status="404"})"
+        ),
+        1
+    );
+    EXPECT_EQ(
+        parsed.samples.at(R"(refundbot_http_request_duration_seconds_count{route="/echo"})"), 2
+    );
 }
 
 }  // namespace

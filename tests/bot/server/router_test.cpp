@@ -13,7 +13,9 @@ handler answering(unsigned status) {
 
 TEST(router, finds_the_handler_for_method_and_path) {
     router r;
-    r.add("GET", "/a", answering(200)).add("POST", "/a", answering(201)).add("GET", "/b", answering(202));
+    r.add("GET", "/a", answering(200))
+        .add("POST", "/a", answering(201))
+        .add("GET", "/b", answering(202));
     const auto m = r.find("POST", "/a");
     EXPECT_EQ(m.outcome, router::match::kind::found);
     ASSERT_NE(m.target, nullptr);

@@ -12,7 +12,9 @@ struct redact_case {
 
 class redact_cases : public ::testing::TestWithParam<redact_case> {};
 
-TEST_P(redact_cases, masks_secrets_and_pii) { EXPECT_EQ(redact(GetParam().input), GetParam().expected); }
+TEST_P(redact_cases, masks_secrets_and_pii) {
+    EXPECT_EQ(redact(GetParam().input), GetParam().expected);
+}
 
 INSTANTIATE_TEST_SUITE_P(
     redact,
@@ -20,7 +22,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         redact_case{"customer alex@example.com asked", "customer [email] asked"},
         redact_case{"to=alex.b+tag@mail.example.co.uk;", "to=[email];"},
-        redact_case{"postgresql://refundbot:s3cret@db:5432/rb", "postgresql://refundbot:***@db:5432/rb"},
+        redact_case{
+            "postgresql://refundbot:s3cret@db:5432/rb", "postgresql://refundbot:***@db:5432/rb"},
         redact_case{"host=db password=s3cret dbname=rb", "host=db password=*** dbname=rb"},
         redact_case{"password='a b c' user=x", "password=*** user=x"},
         redact_case{"?password=p%40ss&connect_timeout=5", "?password=***&connect_timeout=5"},

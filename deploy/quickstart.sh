@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# One command to a running refundbot on a fresh Debian 12 machine: installs what is missing,
+# builds, starts an embedded PostgreSQL whose data persists under ./var/ (reused next time,
+# never wiped), applies migrations and runs `refundbot serve` on 127.0.0.1:8080 in sandbox mode.
+# Ctrl-C stops the service and PostgreSQL cleanly; running it again picks up where it left off.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+"$root/deploy/install-deps.sh"
+
+build=${REFUNDBOT_BUILD_DIR:-$root/build}
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j "$(nproc)" --target refundbot
+
+mkdir -p "$root/var"
+pgdata="$root/var/pg/data"
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$root/var" 2>/dev/null; then
+    # As root the cluster runs as `postgres`, which cannot enter this checkout (e.g. under
+    # /root). Keep the data where it can, linked from ./var/pg so it still lives "here".
+    store="/var/lib/refundbot-quickstart/$(echo -n "$root" | sha256sum | cut -c1-12)"
+    mkdir -p "$store"
+    chmod 755 /var/lib/refundbot-quickstart "$store"
+    [ -e "$root/var/pg" ] || ln -s "$store" "$root/var/pg"
+    echo "quickstart: PostgreSQL data in $store (linked from var/pg)"
+fi
+mkdir -p "$(dirname "$pgdata")"
+if [ "$(id -u)" -eq 0 ]; then chmod 755 "$(dirname "$pgdata")"; fi
+
+refundbot_pid=""
+stop_all() {
+    trap - EXIT INT TERM
+    if [ -n "$refundbot_pid" ] && kill -0 "$refundbot_pid" 2>/dev/null; then
+        kill -TERM "$refundbot_pid" 2>/dev/null || true
+        wait "$refundbot_pid" 2>/dev/null || true
+    fi
+    "$root/deploy/pg-cluster.sh" stop "$pgdata" || true
+    echo "quickstart: stopped (data kept in var/)"
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+port=$("$root/deploy/pg-cluster.sh" start "$pgdata")
+echo "quickstart: PostgreSQL on 127.0.0.1:$port (data: var/pg/data)"
+
+export REFUNDBOT_DB_URL="postgresql://refundbot@127.0.0.1:$port/refundbot"
+export REFUNDBOT_CONFIG="$root/deploy/sandbox.toml"
+"$build/bot/refundbot" migrate
+
+cat <<TXT
+quickstart: refundbot is starting on http://127.0.0.1:8080 (Ctrl-C to stop)
+  curl -s 127.0.0.1:8080/healthz    liveness
+  curl -s 127.0.0.1:8080/readyz     database and migrations
+  curl -s 127.0.0.1:8080/metrics    Prometheus metrics
+TXT
+"$build/bot/refundbot" serve &
+refundbot_pid=$!
+status=0
+wait "$refundbot_pid" || status=$?
+refundbot_pid=""
+exit "$status"
