@@ -247,7 +247,8 @@ asio::awaitable<served> http_server::impl::serve_one(connection& conn, beast::fl
 
     auto fail = [&](beast::error_code ec) -> asio::awaitable<served> {
         deadline_state->active = false;
-        const std::string id = request_id_for(std::nullopt);
+        // Whatever fields were parsed before the failure are there; the id may be among them.
+        const std::string id = request_id_for(parser.get()["X-Request-Id"]);
         http_response res;
         if (deadline_state->fired) {
             res = http_response::error(

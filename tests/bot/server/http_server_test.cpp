@@ -126,9 +126,14 @@ TEST_F(http_server_test, rejects_an_oversize_body_with_413_before_the_handler_ru
     );
     EXPECT_EQ(r.status, 200) << "exactly at the limit is fine";
     r = tests::http(
-        port, {.method = "POST", .target = "/echo", .body = std::string(1025, 'x'), .headers = {}}
+        port,
+        {.method = "POST",
+         .target = "/echo",
+         .body = std::string(1025, 'x'),
+         .headers = {{"X-Request-Id", "upload-7"}}}
     );
     EXPECT_EQ(r.status, 413);
+    EXPECT_EQ(r.headers.at("x-request-id"), "upload-7");
     EXPECT_EQ(r.headers.at("content-type"), "application/json");
     EXPECT_NE(r.body.find("\"error\":\"payload_too_large\""), std::string::npos);
     EXPECT_NE(r.body.find("1024 bytes"), std::string::npos) << r.body;
