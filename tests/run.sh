@@ -27,15 +27,20 @@ cmake --build "$build" -j "$jobs"
 # The cluster lives under the build tree unless the unprivileged `postgres` user (used when we
 # are root) cannot reach it there, e.g. a checkout under /root.
 pgdata="$build/test-pg/data"
+scratch=""
 if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$build" 2>/dev/null; then
-    pgdata=$(mktemp -d /tmp/refundbot-test-pg.XXXXXX)/data
+    scratch=$(mktemp -d /tmp/refundbot-test-pg.XXXXXX)
+    pgdata="$scratch/data"
     echo "tests/run.sh: $build is not reachable by user postgres; cluster in $pgdata" >&2
 fi
 rm -rf "$pgdata" "$pgdata.log"
 mkdir -p "$(dirname "$pgdata")"
 if [ "$(id -u)" -eq 0 ]; then chmod 755 "$(dirname "$pgdata")"; fi
 
-cleanup() { "$root/deploy/pg-cluster.sh" stop "$pgdata" || true; }
+cleanup() {
+    "$root/deploy/pg-cluster.sh" stop "$pgdata" || true
+    if [ -n "$scratch" ]; then rm -rf "$scratch"; fi
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
