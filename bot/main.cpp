@@ -1,5 +1,6 @@
 // Command-line entry point: parses the subcommand and hands over to bot/app.
 #include "bot/app/commands.hpp"
+#include "bot/app/decide_command.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -23,6 +24,16 @@ int main(int argc, char** argv) {
     auto* check = cli.add_subcommand("check-config", "Validate the configuration and exit");
     check->add_option("-c,--config", config_file, config_help);
     auto* version_cmd = cli.add_subcommand("version", "Print the version and exit");
+    decide_options decide;
+    auto* decide_cmd = cli.add_subcommand(
+        "decide", "Run the refund pipeline on JSON files and print rules, risk, decision and route"
+    );
+    decide_cmd->add_option("--request", decide.request_file, "Refund request JSON")->required();
+    decide_cmd->add_option(
+        "--context", decide.context_file, "Enriched context JSON (default: none known)"
+    );
+    decide_cmd->add_option("--policy", decide.policy_file, "Policy JSON")->capture_default_str();
+    decide_cmd->add_flag("--json", decide.json, "Print the report as JSON");
 
     try {
         cli.parse(argc, argv);
@@ -41,6 +52,9 @@ int main(int argc, char** argv) {
     }
     if (check->parsed()) {
         return run_check_config(file);
+    }
+    if (decide_cmd->parsed()) {
+        return run_decide(decide);
     }
     if (version_cmd->parsed()) {
         return run_version();

@@ -9,7 +9,7 @@ packages=(
     libboost1.81-dev libboost-json1.81-dev
     libssl-dev libpqxx-dev libspdlog-dev
     googletest libgmock-dev libgtest-dev
-    libcli11-dev libtomlplusplus-dev
+    libcli11-dev libtomlplusplus-dev libvalijson-dev libbenchmark-dev
     postgresql-15 postgresql-client-15
     clang-format
 )

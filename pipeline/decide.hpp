@@ -1,0 +1,46 @@
+#pragma once
+
+#include "pipeline/approval/gate.hpp"
+#include "pipeline/model/claims.hpp"
+#include "pipeline/model/enriched_context.hpp"
+#include "pipeline/model/refund_request.hpp"
+#include "pipeline/policy/policy.hpp"
+#include "pipeline/policy/rules.hpp"
+#include "pipeline/reasoning/guard.hpp"
+#include "pipeline/reasoning/reasoner.hpp"
+#include "pipeline/reasoning/schema_validator.hpp"
+#include "pipeline/risk/risk.hpp"
+
+#include <boost/json/fwd.hpp>
+#include <boost/json/value_from.hpp>
+
+#include <string>
+
+namespace refundbot::pipeline {
+
+/// Everything the pure pipeline concluded about one request, kept whole for the audit log.
+struct decision_outcome {
+    std::string policy_version;
+    model::claims claims;
+    risk::risk_assessment risk;
+    policy::policy_evaluation evaluation;
+    bool reasoner_called = false;
+    std::string reasoner;  ///< "rules", "openai", ...; empty when not called
+    reasoning::guarded_decision guarded;
+    approval::gate_result gate;
+};
+
+/// The seed's orchestrator, pure: claims -> risk -> policy; a hard block denies without asking
+/// the reasoner; otherwise reasoner -> guard -> gate.
+[[nodiscard]] decision_outcome decide(
+    const model::refund_request& request,
+    const model::enriched_context& context,
+    const policy::refund_policy& policy,
+    reasoning::reasoner& reasoner,
+    const reasoning::schema_validator& contract
+);
+
+/// The report: rules, risk breakdown, guarded decision, route and reasons.
+void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const decision_outcome& o);
+
+}  // namespace refundbot::pipeline

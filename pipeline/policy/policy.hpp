@@ -1,0 +1,71 @@
+#pragma once
+
+#include "pipeline/core/json_reader.hpp"
+
+#include <boost/json/fwd.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace refundbot::pipeline::policy {
+
+/// How items in the "policy nuances" categories are handled.
+enum class nuance_mode {
+    allow,        ///< refundable like any other item
+    review_only,  ///< always goes to a human
+    deny,         ///< not refundable: a hard block
+};
+
+/// Weights of the risk signals (see the README's risk formula); each signal's value is in
+/// [0, 1] and the score is min(1, sum of weight * value).
+struct risk_weights {
+    double chargebacks = 0.35;
+    double refund_count = 0.10;
+    double refund_amount = 0.10;
+    double new_account = 0.05;
+    double velocity = 0.10;
+    double amount_ratio = 0.05;
+    double country_mismatch = 0.10;
+    double high_risk_region = 0.15;
+    double chargeback_threat = 0.25;
+    double missing_evidence = 0.10;
+};
+
+/// The versioned refund policy: the source of truth the AI may never override. Amounts are
+/// minor units of `currency`; a request in another currency cannot be compared with them and
+/// never auto-approves.
+struct refund_policy {
+    std::string policy_version;
+    std::string currency = "USD";
+    int exponent = 2;
+    std::int64_t refund_window_days = 30;
+    std::vector<std::string> non_refundable_categories;
+    std::int64_t auto_approve_max_amount = 0;
+    double auto_approve_max_risk = 0;
+    std::int64_t manual_review_min_amount = 0;
+    std::int64_t manual_review_min_chargebacks = 2;
+    std::int64_t evidence_required_over_amount = 0;
+    double min_confidence = 0.7;
+    bool auto_deny = false;
+    nuance_mode subscription = nuance_mode::review_only;
+    std::vector<std::string> subscription_categories = {"subscription"};
+    nuance_mode digital = nuance_mode::review_only;
+    std::vector<std::string> digital_categories = {"digital", "usage_based"};
+    risk_weights weights;
+    std::vector<std::string> high_risk_countries;
+    std::vector<std::string> allowed_actions = {
+        "REQUEST_PHOTO_EVIDENCE",
+        "OFFER_REPLACEMENT",
+        "OFFER_STORE_CREDIT",
+        "REQUEST_TRACKING_INFO",
+        "REQUEST_RETURN",
+        "OFFER_PARTIAL_REFUND",
+        "ESCALATE_TO_MANAGER",
+    };
+};
+
+/// Parses a policy file's JSON. Unknown keys anywhere are errors, reported with their path.
+[[nodiscard]] core::parsed<refund_policy> parse_policy(const boost::json::value& v);
+
+}  // namespace refundbot::pipeline::policy
