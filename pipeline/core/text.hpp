@@ -6,9 +6,9 @@
 
 namespace refundbot::pipeline::core {
 
-/// Lower-cases UTF-8 text and folds Latin accented letters to ASCII ("Beschädigt" ->
-/// "beschadigt", "ROTO" -> "roto"), collapsing runs of spaces and punctuation to one space, so
-/// keyword matching is not fooled by case, accents or "!!!". Other scripts pass through.
+/// Lower-cases UTF-8 text and folds Latin-1 accented letters to ASCII (a-umlaut -> "a",
+/// "ROTO" -> "roto"), collapsing runs of spaces and punctuation to one space, so keyword
+/// matching is not fooled by case, accents or "!!!". Other scripts pass through.
 [[nodiscard]] std::string fold_text(std::string_view utf8);
 
 /// True when folded `text` contains any of `phrases` (already folded) starting at a word
