@@ -1,10 +1,8 @@
 #include "pipeline/decide.hpp"
 
-#include <boost/json/value.hpp>
+#include "pipeline/core/json_writer.hpp"
 
 namespace refundbot::pipeline {
-
-namespace json = boost::json;
 
 decision_outcome decide(
     const model::refund_request& request,
@@ -48,50 +46,92 @@ decision_outcome decide(
     return o;
 }
 
-void tag_invoke(json::value_from_tag, json::value& out, const decision_outcome& o) {
-    json::array rules;
+std::string report_json(const decision_outcome& o) {
+    core::json_writer w;
+    w.begin_object().key("policy_version").value(o.policy_version);
+    w.key("rules").begin_array();
     for (const auto& r : o.evaluation.rules) {
-        rules.push_back(json::object{
-            {"rule", r.id},
-            {"status", model::to_string(r.status)},
-            {"hard_block", r.kind == policy::rule_kind::hard_block},
-            {"reason", r.reason},
-        });
+        w.begin_object()
+            .key("rule")
+            .value(r.id)
+            .key("status")
+            .value(model::to_string(r.status))
+            .key("hard_block")
+            .value(r.kind == policy::rule_kind::hard_block)
+            .key("reason")
+            .value(r.reason)
+            .end_object();
     }
-    json::array signals;
-    for (const auto& s : o.risk.signals) {
-        signals.push_back(json::object{
-            {"signal", s.name},
-            {"value", s.value},
-            {"weight", s.weight},
-            {"contribution", s.contribution},
-            {"detail", s.detail},
-        });
-    }
-    json::object risk{
-        {"score", o.risk.score}, {"computed", o.risk.computed}, {"signals", std::move(signals)}};
+    w.end_array();
+    w.key("risk")
+        .begin_object()
+        .key("score")
+        .value(o.risk.score)
+        .key("computed")
+        .value(o.risk.computed);
     if (o.risk.external) {
-        risk["external"] = *o.risk.external;
+        w.key("external").value(*o.risk.external);
     }
-    json::array reasons;
-    for (const auto& r : o.gate.reasons) {
-        reasons.push_back(json::string(r));
+    w.key("signals").begin_array();
+    for (const auto& s : o.risk.signals) {
+        w.begin_object()
+            .key("signal")
+            .value(s.name)
+            .key("value")
+            .value(s.value)
+            .key("weight")
+            .value(s.weight)
+            .key("contribution")
+            .value(s.contribution)
+            .key("detail")
+            .value(s.detail)
+            .end_object();
     }
-    json::array overrides;
+    w.end_array().end_object();
+    w.key("reasoner");
+    if (o.reasoner_called) {
+        w.value(o.reasoner);
+    } else {
+        w.null();
+    }
+    const auto& d = o.guarded.decision;
+    w.key("decision").begin_object();
+    w.key("decision").value(model::to_string(d.decision)).key("confidence").value(d.confidence);
+    w.key("category").value(d.category).key("reasoning_summary").value(d.reasoning_summary);
+    w.key("policy_alignment").begin_array();
+    for (const auto& a : d.policy_alignment) {
+        w.begin_object()
+            .key("rule")
+            .value(a.rule)
+            .key("status")
+            .value(model::to_string(a.status))
+            .end_object();
+    }
+    w.end_array().key("recommended_actions").begin_array();
+    for (const auto& a : d.recommended_actions) {
+        w.begin_object().key("type").value(a.type).key("required").value(a.required).end_object();
+    }
+    w.end_array().key("risk_notes").begin_array();
+    for (const auto& n : d.risk_notes) {
+        w.value(n);
+    }
+    w.end_array().key("human_review_required").value(d.human_review_required).end_object();
+    w.key("guard")
+        .begin_object()
+        .key("rejected")
+        .value(o.guarded.rejected)
+        .key("overrides")
+        .begin_array();
     for (const auto& r : o.guarded.overrides) {
-        overrides.push_back(json::string(r));
+        w.value(r);
     }
-    out = json::object{
-        {"policy_version", o.policy_version},
-        {"rules", std::move(rules)},
-        {"risk", std::move(risk)},
-        {"reasoner", o.reasoner_called ? json::value(o.reasoner) : json::value(nullptr)},
-        {"decision", json::value_from(o.guarded.decision)},
-        {"guard",
-         json::object{{"rejected", o.guarded.rejected}, {"overrides", std::move(overrides)}}},
-        {"route", approval::to_string(o.gate.route)},
-        {"route_reasons", std::move(reasons)},
-    };
+    w.end_array().end_object();
+    w.key("route").value(approval::to_string(o.gate.route)).key("route_reasons").begin_array();
+    for (const auto& r : o.gate.reasons) {
+        w.value(r);
+    }
+    w.end_array().end_object();
+    return w.take();
 }
 
 }  // namespace refundbot::pipeline

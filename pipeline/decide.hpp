@@ -11,9 +11,6 @@
 #include "pipeline/reasoning/schema_validator.hpp"
 #include "pipeline/risk/risk.hpp"
 
-#include <boost/json/fwd.hpp>
-#include <boost/json/value_from.hpp>
-
 #include <string>
 
 namespace refundbot::pipeline {
@@ -40,7 +37,8 @@ struct decision_outcome {
     const reasoning::schema_validator& contract
 );
 
-/// The report: rules, risk breakdown, guarded decision, route and reasons.
-void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const decision_outcome& o);
+/// The report as compact JSON: rules, risk breakdown, guarded decision (in the decision
+/// contract's shape), route and reasons. Written directly, without building a document.
+[[nodiscard]] std::string report_json(const decision_outcome& o);
 
 }  // namespace refundbot::pipeline

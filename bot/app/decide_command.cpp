@@ -130,7 +130,7 @@ int run_decide(const decide_options& opt) {
     const auto outcome =
         pipeline::decide(*request.value, context, *policy.value, reasoner, contract);
     if (opt.json) {
-        std::cout << json::serialize(json::value_from(outcome)) << '\n';
+        std::cout << pipeline::report_json(outcome) << '\n';
     } else {
         print_table(outcome);
     }

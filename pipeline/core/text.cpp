@@ -1,5 +1,6 @@
 #include "pipeline/core/text.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace refundbot::pipeline::core {
@@ -70,6 +71,38 @@ bool mentions(std::string_view text, std::initializer_list<std::string_view> phr
         }
     }
     return false;
+}
+
+phrase_matcher::phrase_matcher(std::vector<entry> phrases) : sorted_(std::move(phrases)) {
+    std::sort(sorted_.begin(), sorted_.end(), [](const entry& a, const entry& b) {
+        return a.phrase < b.phrase;
+    });
+}
+
+std::vector<phrase_matcher::entry> phrase_matcher::find(std::string_view text) const {
+    std::vector<entry> found;
+    for (std::size_t pos = 0; pos + 1 < text.size(); ++pos) {
+        if (pos > 0 && is_word(text[pos - 1])) {
+            continue;
+        }
+        const auto rest = text.substr(pos);
+        const auto key = rest.substr(0, 2);
+        auto it = std::lower_bound(
+            sorted_.begin(),
+            sorted_.end(),
+            key,
+            [](const entry& e, std::string_view k) { return e.phrase.substr(0, 2) < k; }
+        );
+        for (; it != sorted_.end() && it->phrase.substr(0, 2) == key; ++it) {
+            if (rest.starts_with(it->phrase) &&
+                std::none_of(found.begin(), found.end(), [&](const entry& f) {
+                    return f.phrase == it->phrase;
+                })) {
+                found.push_back(*it);
+            }
+        }
+    }
+    return found;
 }
 
 }  // namespace refundbot::pipeline::core

@@ -3,6 +3,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace refundbot::pipeline::core {
 
@@ -14,5 +15,23 @@ namespace refundbot::pipeline::core {
 /// True when folded `text` contains any of `phrases` (already folded) starting at a word
 /// boundary, so "scratched" matches "scratch" but "paid" does not match "aid".
 [[nodiscard]] bool mentions(std::string_view text, std::initializer_list<std::string_view> phrases);
+
+/// A fixed set of folded phrases, each tagged with a group, matched at word starts in one pass
+/// over the text (binary search on each word's first two letters) rather than one scan per
+/// phrase. Phrases must be at least two characters.
+class phrase_matcher {
+public:
+    struct entry {
+        std::string_view phrase;
+        int group;
+    };
+    explicit phrase_matcher(std::vector<entry> phrases);
+
+    /// The distinct phrases found in folded `text`, in text order.
+    [[nodiscard]] std::vector<entry> find(std::string_view text) const;
+
+private:
+    std::vector<entry> sorted_;
+};
 
 }  // namespace refundbot::pipeline::core

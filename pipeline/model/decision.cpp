@@ -32,28 +32,34 @@ std::string_view to_string(rule_status s) {
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const decision& d) {
-    json::array alignment;
+    // Built member by member: initializer lists of value_ref cost twice as much, and every
+    // decision of every reasoner passes through here on its way to the guard.
+    json::object& o = out.emplace_object();
+    o.reserve(8);
+    o.emplace("decision", to_string(d.decision));
+    o.emplace("confidence", d.confidence);
+    o.emplace("category", d.category);
+    o.emplace("reasoning_summary", d.reasoning_summary);
+    json::array& alignment = o.emplace("policy_alignment", json::array()).first->value().as_array();
+    alignment.reserve(d.policy_alignment.size());
     for (const auto& a : d.policy_alignment) {
-        alignment.push_back(json::object{{"rule", a.rule}, {"status", to_string(a.status)}});
+        json::object& item = alignment.emplace_back(json::object()).as_object();
+        item.reserve(2);
+        item.emplace("rule", a.rule);
+        item.emplace("status", to_string(a.status));
     }
-    json::array actions;
+    json::array& actions =
+        o.emplace("recommended_actions", json::array()).first->value().as_array();
     for (const auto& a : d.recommended_actions) {
-        actions.push_back(json::object{{"type", a.type}, {"required", a.required}});
+        json::object& item = actions.emplace_back(json::object()).as_object();
+        item.emplace("type", a.type);
+        item.emplace("required", a.required);
     }
-    json::array notes;
+    json::array& notes = o.emplace("risk_notes", json::array()).first->value().as_array();
     for (const auto& n : d.risk_notes) {
-        notes.push_back(json::string(n));
+        notes.emplace_back(n);
     }
-    out = json::object{
-        {"decision", to_string(d.decision)},
-        {"confidence", d.confidence},
-        {"category", d.category},
-        {"reasoning_summary", d.reasoning_summary},
-        {"policy_alignment", std::move(alignment)},
-        {"recommended_actions", std::move(actions)},
-        {"risk_notes", std::move(notes)},
-        {"human_review_required", d.human_review_required},
-    };
+    o.emplace("human_review_required", d.human_review_required);
 }
 
 core::parsed<decision> parse_decision(const json::value& v) {

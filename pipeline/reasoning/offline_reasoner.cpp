@@ -7,7 +7,9 @@
 
 #include <boost/json/value_from.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <span>
 
 namespace refundbot::pipeline::reasoning {
@@ -214,19 +216,42 @@ constexpr std::string_view injection[] = {
     "ignorez",
 };
 
-struct category_rule {
-    std::string_view category;
-    phrase_list phrases;
+enum group : std::uint8_t {
+    g_damaged,
+    g_not_described,
+    g_late,
+    g_change_of_mind,
+    g_injection,
+    g_count
 };
 
-std::vector<std::string> hits(std::string_view text, phrase_list phrases) {
-    std::vector<std::string> out;
-    for (auto p : phrases) {
-        if (core::mentions(text, {p})) {
-            out.emplace_back(p);
+const core::phrase_matcher& matcher() {
+    static const core::phrase_matcher m = [] {
+        std::vector<core::phrase_matcher::entry> all;
+        const std::pair<phrase_list, group> lists[] = {
+            {damaged, g_damaged},
+            {not_described, g_not_described},
+            {late, g_late},
+            {change_of_mind, g_change_of_mind},
+            {injection, g_injection},
+        };
+        for (const auto& [list, g] : lists) {
+            for (auto p : list) {
+                all.push_back({p, g});
+            }
         }
+        return core::phrase_matcher(std::move(all));
+    }();
+    return m;
+}
+
+// The distinct phrases of each group found in folded `text`, in text order.
+std::array<std::vector<std::string>, g_count> find_phrases(std::string_view text) {
+    std::array<std::vector<std::string>, g_count> found;
+    for (const auto& e : matcher().find(text)) {
+        found[static_cast<std::size_t>(e.group)].emplace_back(e.phrase);
     }
-    return out;
+    return found;
 }
 
 std::string quote_list(const std::vector<std::string>& cues) {
@@ -241,35 +266,35 @@ std::string quote_list(const std::vector<std::string>& cues) {
 
 classification classify(const model::claims& claims) {
     classification c;
-    const std::string_view text = claims.text;
-    if (auto inj = hits(text, injection); !inj.empty()) {
+    auto found = find_phrases(claims.text);
+    if (!found[g_injection].empty()) {
         c.category = "FRAUD_RISK";
         c.injection = true;
-        c.cues = std::move(inj);
+        c.cues = std::move(found[g_injection]);
         return c;
     }
+    if (claims.not_received) {
+        found[g_late].emplace_back("not received");
+    }
     // Priority order breaks ties: a damaged item sent late is a damage claim first.
-    const std::array<category_rule, 4> rules = {{
-        {"DAMAGED_ITEM", damaged},
-        {"NOT_AS_DESCRIBED", not_described},
-        {"LATE_DELIVERY", late},
-        {"OTHER", change_of_mind},
-    }};
+    constexpr std::pair<group, std::string_view> order[] = {
+        {g_damaged, "DAMAGED_ITEM"},
+        {g_not_described, "NOT_AS_DESCRIBED"},
+        {g_late, "LATE_DELIVERY"},
+        {g_change_of_mind, "OTHER"},
+    };
     std::size_t best = 0;
     std::size_t matched_categories = 0;
-    for (const auto& rule : rules) {
-        auto found = hits(text, rule.phrases);
-        if (rule.category == "LATE_DELIVERY" && claims.not_received) {
-            found.emplace_back("not received");
-        }
-        if (found.empty()) {
+    for (const auto& [g, category] : order) {
+        auto& cues = found[g];
+        if (cues.empty()) {
             continue;
         }
         ++matched_categories;
-        if (found.size() > best) {
-            best = found.size();
-            c.category = std::string(rule.category);
-            c.cues = std::move(found);
+        if (cues.size() > best) {
+            best = cues.size();
+            c.category = std::string(category);
+            c.cues = std::move(cues);
         }
     }
     if (matched_categories == 0) {
@@ -364,8 +389,12 @@ reasoner_output offline_reasoner::reason(const reasoning_input& in) {
             d.risk_notes.push_back(std::string(s.name) + ": " + s.detail);
         }
     }
+    // Cite the rules this reasoning rests on (the window, and any that did not pass), as the
+    // seed's example does; the guard completes the list from the engine's own verdicts.
     for (const auto& r : in.evaluation.rules) {
-        d.policy_alignment.push_back({std::string(r.id), r.status});
+        if (r.id == "within_refund_window" || r.status != model::rule_status::pass) {
+            d.policy_alignment.push_back({std::string(r.id), r.status});
+        }
     }
     d.human_review_required = d.decision != verdict::approve;
     d.reasoning_summary = why + " Amount " + core::format_money(in.request.requested()) +

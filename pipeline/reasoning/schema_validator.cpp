@@ -29,12 +29,15 @@ schema_validator& schema_validator::operator=(schema_validator&&) noexcept = def
 
 std::vector<std::string> schema_validator::validate(const boost::json::value& document) const {
     valijson::Validator validator;
-    valijson::ValidationResults results;
     const valijson::adapters::BoostJsonAdapter adapter(document);
     std::vector<std::string> out;
-    if (validator.validate(impl_->schema, adapter, &results)) {
+    // Without a results object valijson skips building a path for every node it visits; the
+    // common case (valid output) needs no paths, so collect them only for invalid documents.
+    if (validator.validate(impl_->schema, adapter, nullptr)) {
         return out;
     }
+    valijson::ValidationResults results;
+    validator.validate(impl_->schema, adapter, &results);
     valijson::ValidationResults::Error error;
     while (results.popError(error)) {
         // valijson's context reads ["<root>", "[policy_alignment]", "[0]", "[status]"].

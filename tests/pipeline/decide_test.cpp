@@ -97,7 +97,7 @@ TEST(seed_cases, a_final_sale_item_is_denied_without_asking_the_reasoner) {
 TEST(decision_outcome, serializes_a_complete_report) {
     counting_reasoner reasoner;
     const auto o = run({"29", 7, "Wrong size", 0.05}, reasoner);
-    const auto v = json::value_from(o);
+    const auto v = json::parse(report_json(o));
     EXPECT_EQ(v.at("route").as_string(), "AUTO_APPROVE");
     EXPECT_EQ(v.at("policy_version").as_string(), "2026.03.01");
     EXPECT_EQ(v.at("rules").as_array().size(), policy::rule_ids().size());
