@@ -237,6 +237,25 @@ INSTANTIATE_TEST_SUITE_P(
             rule_status::pass,
             "carrier does not report delivery"},
         rule_case{
+            "missing_unknown_currency",
+            "missing_delivery_evidence",
+            both(
+                set_reason("never arrived"),
+                [](json::object& o) { o["order"].as_object()["currency"] = "EUR"; }
+            ),
+            {},
+            {},
+            rule_status::unknown,
+            "cannot compare the amount with the policy currency"},
+        rule_case{
+            "auto_amount_unknown_currency",
+            "auto_approve_amount",
+            [](json::object& o) { o["order"].as_object()["currency"] = "GBP"; },
+            {},
+            {},
+            rule_status::unknown,
+            "order currency differs from policy currency"},
+        rule_case{
             "auto_amount_pass",
             "auto_approve_amount",
             {},
