@@ -1,0 +1,54 @@
+#include "adapters/crypto/crypto.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <stdexcept>
+
+namespace refundbot::adapters::crypto {
+
+digest sha256(std::string_view data) {
+    digest out{};
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 ||
+        len != out.size()) {
+        throw std::runtime_error("SHA-256 failed");
+    }
+    return out;
+}
+
+digest hmac_sha256(std::string_view key, std::string_view data) {
+    digest out{};
+    unsigned int len = 0;
+    const auto* ok = HMAC(
+        EVP_sha256(),
+        key.data(),
+        static_cast<int>(key.size()),
+        reinterpret_cast<const unsigned char*>(data.data()),
+        data.size(),
+        out.data(),
+        &len
+    );
+    if (ok == nullptr || len != out.size()) {
+        throw std::runtime_error("HMAC-SHA256 failed");
+    }
+    return out;
+}
+
+std::string to_hex(const digest& d) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(d.size() * 2);
+    for (auto b : d) {
+        out += hex[b >> 4];
+        out += hex[b & 0xF];
+    }
+    return out;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace refundbot::adapters::crypto

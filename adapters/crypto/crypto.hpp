@@ -1,0 +1,25 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace refundbot::adapters::crypto {
+
+using digest = std::array<std::uint8_t, 32>;
+
+/// SHA-256 of `data` (OpenSSL EVP).
+[[nodiscard]] digest sha256(std::string_view data);
+
+/// HMAC-SHA256 of `data` under `key`.
+[[nodiscard]] digest hmac_sha256(std::string_view key, std::string_view data);
+
+/// Lower-case hex of `d`.
+[[nodiscard]] std::string to_hex(const digest& d);
+
+/// Compares two byte strings in time that depends only on their lengths (CRYPTO_memcmp), for
+/// signatures and MACs.
+[[nodiscard]] bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace refundbot::adapters::crypto

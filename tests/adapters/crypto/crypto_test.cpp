@@ -1,0 +1,33 @@
+#include "adapters/crypto/crypto.hpp"
+
+#include <gtest/gtest.h>
+
+namespace refundbot::adapters::crypto {
+namespace {
+
+TEST(crypto, sha256_matches_the_fips_test_vectors) {
+    EXPECT_EQ(
+        to_hex(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    EXPECT_EQ(
+        to_hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+}
+
+TEST(crypto, hmac_sha256_matches_rfc_4231) {
+    // RFC 4231 test case 2.
+    EXPECT_EQ(
+        to_hex(hmac_sha256("Jefe", "what do ya want for nothing?")),
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    );
+}
+
+TEST(crypto, constant_time_equal_compares_content_and_length) {
+    EXPECT_TRUE(constant_time_equal("abc", "abc"));
+    EXPECT_FALSE(constant_time_equal("abc", "abd"));
+    EXPECT_FALSE(constant_time_equal("abc", "abcd"));
+    EXPECT_TRUE(constant_time_equal("", ""));
+}
+
+}  // namespace
+}  // namespace refundbot::adapters::crypto
