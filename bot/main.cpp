@@ -1,4 +1,5 @@
 // Command-line entry point: parses the subcommand and hands over to bot/app.
+#include "bot/app/audit_command.hpp"
 #include "bot/app/commands.hpp"
 #include "bot/app/decide_command.hpp"
 
@@ -24,6 +25,15 @@ int main(int argc, char** argv) {
     auto* check = cli.add_subcommand("check-config", "Validate the configuration and exit");
     check->add_option("-c,--config", config_file, config_help);
     auto* version_cmd = cli.add_subcommand("version", "Print the version and exit");
+    auto* audit = cli.add_subcommand("audit", "Inspect the tamper-evident audit log");
+    audit->require_subcommand(1);
+    auto* audit_verify =
+        audit->add_subcommand("verify", "Recompute the hash chain; exit 1 at the first broken row");
+    audit_verify->add_option("-c,--config", config_file, config_help);
+    std::string audit_request;
+    auto* audit_show = audit->add_subcommand("show", "Print one request's audit trail");
+    audit_show->add_option("request_id", audit_request, "Request id")->required();
+    audit_show->add_option("-c,--config", config_file, config_help);
     decide_options decide;
     auto* decide_cmd = cli.add_subcommand(
         "decide", "Run the refund pipeline on JSON files and print rules, risk, decision and route"
@@ -52,6 +62,12 @@ int main(int argc, char** argv) {
     }
     if (check->parsed()) {
         return run_check_config(file);
+    }
+    if (audit_verify->parsed()) {
+        return run_audit_verify(file);
+    }
+    if (audit_show->parsed()) {
+        return run_audit_show(file, audit_request);
     }
     if (decide_cmd->parsed()) {
         return run_decide(decide);

@@ -29,11 +29,13 @@ void database::stop() {
     impl_->threads.join();
 }
 
+// Deliberately not a coroutine: g++ 12 destroys a coroutine's by-value parameters twice when
+// an exception leaves its frame, and database errors are routine. The work moves into the
+// spawned lambda instead, whose captures asio owns for the whole run.
 asio::awaitable<void> database::async_run(std::function<void(pqxx::connection_base&)> work) {
-    auto& self = *impl_;
-    co_await asio::co_spawn(
-        self.threads.get_executor(),
-        [&self, work = std::move(work)]() -> asio::awaitable<void> {
+    return asio::co_spawn(
+        impl_->threads.get_executor(),
+        [&self = *impl_, work = std::move(work)]() -> asio::awaitable<void> {
             auto lease = self.pool.acquire();
             try {
                 work(lease.get());

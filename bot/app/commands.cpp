@@ -3,11 +3,13 @@
 
 #include "adapters/postgres/database.hpp"
 #include "adapters/postgres/migrations.hpp"
+#include "adapters/postgres/request_store.hpp"
 #include "adapters/telemetry/log.hpp"
 #include "adapters/telemetry/metrics.hpp"
 #include "bot/app/config.hpp"
 #include "bot/app/version.hpp"
 #include "bot/handlers/health.hpp"
+#include "bot/handlers/intake_webhook.hpp"
 #include "bot/handlers/metrics.hpp"
 #include "bot/server/http_server.hpp"
 #include "pipeline/core/redact.hpp"
@@ -145,10 +147,18 @@ int run_serve(const std::optional<std::string>& config_file) {
     postgres::database db(cfg->db);
     register_service_metrics(metrics, db);
 
+    postgres::request_store requests(db);
+    if (cfg->intake.secrets.empty()) {
+        log.warn(
+            "intake disabled: set REFUNDBOT_INTAKE_SIGNING_SECRET to accept POST /webhooks/requests"
+        );
+    }
+
     server::router routes;
     routes.add("GET", "/healthz", handlers::healthz())
         .add("GET", "/readyz", handlers::readyz(db))
-        .add("GET", "/metrics", handlers::metrics(metrics));
+        .add("GET", "/metrics", handlers::metrics(metrics))
+        .add("POST", "/webhooks/requests", handlers::intake_webhook(cfg->intake, requests));
 
     asio::io_context ioc(static_cast<int>(cfg->io_threads));
     server::http_server http(ioc, cfg->http, routes, metrics);

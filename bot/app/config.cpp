@@ -285,6 +285,20 @@ const std::vector<key_spec>& keys() {
         k.push_back(boolean_key("db", "auto_migrate", [](config& c, bool v) { c.auto_migrate = v; })
         );
 
+        k.push_back(secret_key("intake", "signing_secret", [](config& c, std::string v) {
+            c.intake.secrets.insert(c.intake.secrets.begin(), pipeline::core::secret(std::move(v)));
+        }));
+        k.push_back(secret_key("intake", "previous_signing_secret", [](config& c, std::string v) {
+            c.intake.secrets.push_back(pipeline::core::secret(std::move(v)));
+        }));
+        k.push_back(integer_key(
+            "intake",
+            "signature_tolerance_s",
+            1,
+            3600,
+            [](config& c, std::int64_t v) { c.intake.tolerance = seconds(v); }
+        ));
+
         k.push_back(string_key(
             "log",
             "level",

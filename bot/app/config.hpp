@@ -2,6 +2,7 @@
 
 #include "adapters/postgres/settings.hpp"
 #include "adapters/telemetry/log.hpp"
+#include "bot/handlers/intake_webhook.hpp"
 #include "bot/server/http_server.hpp"
 
 #include <chrono>
@@ -25,6 +26,7 @@ struct config {
     std::size_t io_threads = 2;
     std::chrono::milliseconds shutdown_grace{10'000};
     adapters::postgres::database_settings db;
+    handlers::intake_settings intake;
     bool auto_migrate = true;
     adapters::telemetry::log_level log_level = adapters::telemetry::log_level::info;
     adapters::telemetry::log_format log_format = adapters::telemetry::log_format::automatic;

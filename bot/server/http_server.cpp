@@ -103,6 +103,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
 
     asio::awaitable<void> accept_loop();
     asio::awaitable<void> session(std::shared_ptr<connection> conn);
+    asio::awaitable<void> run_session(connection& conn);
     asio::awaitable<served> serve_one(connection& conn, beast::flat_buffer& buffer);
     asio::awaitable<void> write(
         connection& conn,
@@ -189,6 +190,17 @@ asio::awaitable<void> http_server::impl::accept_loop() {
 }
 
 asio::awaitable<void> http_server::impl::session(std::shared_ptr<connection> conn) {
+    // Nothing may escape this frame: g++ 12 destroys a coroutine's by-value parameters (conn)
+    // twice when an exception leaves it.
+    try {
+        co_await run_session(*conn);
+    } catch (const std::exception& e) {
+        log.error("connection failed", {{"error", e.what()}});
+    }
+}
+
+asio::awaitable<void> http_server::impl::run_session(connection& c) {
+    auto* conn = &c;
     beast::flat_buffer buffer;
     for (;;) {
         if (buffer.size() == 0) {

@@ -2,6 +2,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/prometheus.hpp"
+#include "tests/support/service.hpp"
 #include "tests/support/test_database.hpp"
 
 #include <gtest/gtest.h>
@@ -13,55 +14,8 @@ namespace refundbot {
 namespace {
 
 using namespace std::chrono_literals;
-using env_list = std::vector<std::pair<std::string, std::string>>;
-
-struct service {
-    std::uint16_t port = tests::free_port();
-    std::unique_ptr<tests::child_process> process;
-
-    explicit service(const std::string& db_url, env_list extra = {}) {
-        env_list env = {
-            {"REFUNDBOT_DB_URL", db_url},
-            {"REFUNDBOT_HTTP_PORT", std::to_string(port)},
-            {"REFUNDBOT_LOG_FORMAT", "json"},
-            {"REFUNDBOT_DB_CONNECT_TIMEOUT_S", "2"},
-        };
-        env.insert(env.end(), extra.begin(), extra.end());
-        process = std::make_unique<tests::child_process>(
-            tests::refundbot_binary(), std::vector<std::string>{"serve"}, env
-        );
-        const auto deadline = std::chrono::steady_clock::now() + 20s;
-        while (std::chrono::steady_clock::now() < deadline) {
-            try {
-                if (tests::http_get(port, "/healthz").status == 200) {
-                    return;
-                }
-            } catch (const std::exception&) {
-            }
-            if (process->wait(0ms)) {
-                break;
-            }
-            std::this_thread::sleep_for(50ms);
-        }
-        throw std::runtime_error("refundbot did not come up:\n" + process->output());
-    }
-};
-
-// Polls until /readyz answers `status` or `timeout` passes; returns the last reply.
-tests::http_reply wait_for_readyz(
-    std::uint16_t port, unsigned status, std::chrono::seconds timeout
-) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    tests::http_reply last;
-    while (std::chrono::steady_clock::now() < deadline) {
-        last = tests::http_get(port, "/readyz");
-        if (last.status == status) {
-            break;
-        }
-        std::this_thread::sleep_for(100ms);
-    }
-    return last;
-}
+using tests::service;
+using tests::wait_for_readyz;
 
 TEST(refundbot_serve, serves_health_readiness_and_prometheus_metrics) {
     tests::scratch_database db;

@@ -1,0 +1,165 @@
+#include "adapters/postgres/audit_log.hpp"
+
+#include "adapters/crypto/crypto.hpp"
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+namespace refundbot::adapters::postgres {
+
+namespace workflow = pipeline::workflow;
+
+namespace {
+
+// Transaction-level advisory lock serializing audit appends ("rfaudit\0").
+constexpr long long audit_lock_key = 0x7266617564697400LL;
+
+constexpr const char* columns =
+    "audit_id, request_id, event, actor, "
+    "(extract(epoch from occurred_at) * 1000)::bigint, policy_version, risk_score, "
+    "amount_requested, "
+    "currency, ai_decision, ai_confidence, human_override, processor, refund_id, idempotency_key, "
+    "prev_hash, hash, seq";
+
+std::string new_audit_id() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    char buf[40];
+    std::snprintf(
+        buf,
+        sizeof buf,
+        "aud_%016llx%08llx",
+        static_cast<unsigned long long>(rng()),
+        static_cast<unsigned long long>(rng() & 0xffffffffULL)
+    );
+    return buf;
+}
+
+template <class T>
+std::optional<T> optional_field(const pqxx::field& f) {
+    if (f.is_null()) {
+        return std::nullopt;
+    }
+    return f.as<T>();
+}
+
+workflow::audit_record read_record(const pqxx::row& row) {
+    workflow::audit_record r;
+    r.audit_id = row[0].as<std::string>();
+    r.request_id = row[1].as<std::string>();
+    r.event = row[2].as<std::string>();
+    r.actor = row[3].as<std::string>();
+    r.occurred_at = pipeline::core::timestamp{std::chrono::milliseconds{row[4].as<long long>()}};
+    r.policy_version = optional_field<std::string>(row[5]);
+    r.risk_score = optional_field<double>(row[6]);
+    r.amount_requested = optional_field<long long>(row[7]);
+    r.currency = optional_field<std::string>(row[8]);
+    r.ai_decision = optional_field<std::string>(row[9]);
+    r.ai_confidence = optional_field<double>(row[10]);
+    r.human_override = optional_field<std::string>(row[11]);
+    r.processor = optional_field<std::string>(row[12]);
+    r.refund_id = optional_field<std::string>(row[13]);
+    r.idempotency_key = optional_field<std::string>(row[14]);
+    return r;
+}
+
+std::string chain_hash(std::string_view prev_hash, const workflow::audit_record& r) {
+    std::string input(prev_hash);
+    input += workflow::canonical_json(r);
+    return crypto::to_hex(crypto::sha256(input));
+}
+
+}  // namespace
+
+std::string append_audit(pqxx::transaction_base& tx, workflow::audit_record record) {
+    if (record.audit_id.empty()) {
+        record.audit_id = new_audit_id();
+    }
+    if (record.occurred_at.time_since_epoch().count() == 0) {
+        record.occurred_at =
+            std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()
+            );
+    }
+    tx.exec_params("SELECT pg_advisory_xact_lock($1)", audit_lock_key);
+    const auto last = tx.exec("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    const std::string prev =
+        last.empty() ? std::string(workflow::genesis_hash) : last[0][0].as<std::string>();
+    const std::string hash = chain_hash(prev, record);
+    tx.exec_params(
+        "INSERT INTO audit_log (audit_id, request_id, event, actor, occurred_at, policy_version, "
+        "risk_score, "
+        "amount_requested, currency, ai_decision, ai_confidence, human_override, processor, "
+        "refund_id, "
+        "idempotency_key, prev_hash, hash) "
+        "VALUES ($1, $2, $3, $4, to_timestamp($5::double precision / 1000), $6, $7, $8, $9, $10, "
+        "$11, $12, $13, "
+        "$14, $15, $16, $17)",
+        record.audit_id,
+        record.request_id,
+        record.event,
+        record.actor,
+        static_cast<long long>(record.occurred_at.time_since_epoch().count()),
+        record.policy_version,
+        record.risk_score,
+        record.amount_requested ? std::optional<long long>(*record.amount_requested) : std::nullopt,
+        record.currency,
+        record.ai_decision,
+        record.ai_confidence,
+        record.human_override,
+        record.processor,
+        record.refund_id,
+        record.idempotency_key,
+        prev,
+        hash
+    );
+    return hash;
+}
+
+chain_check verify_audit_chain(pqxx::connection_base& cx) {
+    pqxx::read_transaction tx(cx);
+    chain_check check;
+    std::string expected_prev(workflow::genesis_hash);
+    for (const auto& row :
+         tx.exec(std::string("SELECT ") + columns + " FROM audit_log ORDER BY seq")) {
+        ++check.rows;
+        const auto record = read_record(row);
+        const auto prev = row[15].as<std::string>();
+        const auto hash = row[16].as<std::string>();
+        if (prev != expected_prev) {
+            check.intact = false;
+            check.broken_audit_id = record.audit_id;
+            check.reason =
+                "prev_hash does not match the previous row: a row before it was removed or altered";
+            break;
+        }
+        if (chain_hash(prev, record) != hash) {
+            check.intact = false;
+            check.broken_audit_id = record.audit_id;
+            check.reason = "content does not match its hash: the row was modified";
+            break;
+        }
+        expected_prev = hash;
+    }
+    tx.commit();
+    return check;
+}
+
+std::vector<workflow::audit_record> audit_trail(
+    pqxx::connection_base& cx, const std::string& request_id
+) {
+    pqxx::read_transaction tx(cx);
+    std::vector<workflow::audit_record> out;
+    for (const auto& row : tx.exec_params(
+             std::string("SELECT ") + columns +
+                 " FROM audit_log WHERE request_id = $1 ORDER BY seq",
+             request_id
+         )) {
+        out.push_back(read_record(row));
+    }
+    tx.commit();
+    return out;
+}
+
+}  // namespace refundbot::adapters::postgres

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace refundbot::bot::app {
+
+/// `refundbot audit verify`: walks the hash chain; exit 0 when intact, 1 naming the first
+/// broken row otherwise.
+int run_audit_verify(const std::optional<std::string>& config_file);
+
+/// `refundbot audit show <request_id>`: prints the request's audit trail.
+int run_audit_show(const std::optional<std::string>& config_file, const std::string& request_id);
+
+}  // namespace refundbot::bot::app

@@ -1,0 +1,67 @@
+#include "pipeline/workflow/audit_record.hpp"
+
+#include "pipeline/core/json_writer.hpp"
+#include "pipeline/core/money.hpp"
+
+namespace refundbot::pipeline::workflow {
+
+namespace {
+
+void optional_text(
+    core::json_writer& w, std::string_view key, const std::optional<std::string>& v
+) {
+    w.key(key);
+    if (v) {
+        w.value(*v);
+    } else {
+        w.null();
+    }
+}
+
+void optional_number(core::json_writer& w, std::string_view key, const std::optional<double>& v) {
+    w.key(key);
+    if (v) {
+        w.value(*v);
+    } else {
+        w.null();
+    }
+}
+
+}  // namespace
+
+std::string canonical_json(const audit_record& r) {
+    core::json_writer w(512);
+    w.begin_object();
+    w.key("actor").value(r.actor);
+    w.key("audit_id").value(r.audit_id);
+    w.key("decision").begin_object();
+    optional_number(w, "ai_confidence", r.ai_confidence);
+    optional_text(w, "ai_decision", r.ai_decision);
+    optional_text(w, "human_override", r.human_override);
+    w.end_object();
+    w.key("event").value(r.event);
+    w.key("execution").begin_object();
+    optional_text(w, "idempotency_key", r.idempotency_key);
+    optional_text(w, "processor", r.processor);
+    optional_text(w, "refund_id", r.refund_id);
+    w.end_object();
+    w.key("inputs").begin_object();
+    w.key("amount_requested");
+    if (r.amount_requested && r.currency) {
+        w.value(core::format_decimal(
+            *r.amount_requested, core::currency_exponent(*r.currency).value_or(2)
+        ));
+    } else {
+        w.null();
+    }
+    optional_text(w, "currency", r.currency);
+    optional_text(w, "policy_version", r.policy_version);
+    optional_number(w, "risk_score", r.risk_score);
+    w.end_object();
+    w.key("request_id").value(r.request_id);
+    w.key("timestamp").value(core::format_rfc3339(r.occurred_at));
+    w.end_object();
+    return w.take();
+}
+
+}  // namespace refundbot::pipeline::workflow

@@ -1,0 +1,220 @@
+// POST /webhooks/requests against a running `refundbot serve` and a real PostgreSQL, and the
+// audit chain it writes.
+#include "bot/handlers/webhook_signature.hpp"
+#include "tests/support/pipeline_fixtures.hpp"
+#include "tests/support/service.hpp"
+#include "tests/support/test_database.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+namespace refundbot {
+namespace {
+
+namespace json = boost::json;
+using bot::handlers::sign_refundbot_request;
+
+constexpr const char* secret = "whsec_test_intake_0123456789";
+
+std::int64_t now_s() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch()
+    )
+        .count();
+}
+
+struct intake : ::testing::Test {
+    tests::scratch_database db;
+    tests::service svc{db.url(), {{"REFUNDBOT_INTAKE_SIGNING_SECRET", secret}}};
+
+    tests::http_reply post(const std::string& body, const std::string& signature) {
+        std::vector<std::pair<std::string, std::string>> headers = {
+            {"Content-Type", "application/json"}};
+        if (!signature.empty()) {
+            headers.emplace_back("X-Refundbot-Signature", signature);
+        }
+        return tests::http(
+            svc.port,
+            {.method = "POST", .target = "/webhooks/requests", .body = body, .headers = headers}
+        );
+    }
+    tests::http_reply post_signed(const std::string& body) {
+        return post(body, sign_refundbot_request(secret, now_s(), body));
+    }
+    std::string count(const std::string& table) {
+        return db.query("SELECT count(*) FROM " + table);
+    }
+};
+
+std::string request_body(const tests::json_edit& edit = {}) {
+    return json::serialize(tests::request_json(edit));
+}
+
+TEST_F(intake, stores_a_signed_request_and_acknowledges_after_commit) {
+    const auto reply = post_signed(request_body());
+    EXPECT_EQ(reply.status, 202) << reply.body;
+    EXPECT_EQ(reply.body, R"({"request_id":"rf_01J0000000","state":"RECEIVED"})");
+    EXPECT_EQ(
+        db.query("SELECT state || ' ' || amount_requested || ' ' || currency FROM requests"),
+        "RECEIVED 4900 USD"
+    );
+    EXPECT_EQ(
+        db.query("SELECT event || ' ' || actor || ' ' || amount_requested FROM audit_log"),
+        "REQUEST_RECEIVED system 4900"
+    );
+    EXPECT_EQ(
+        db.query("SELECT count(*) FROM audit_log WHERE row_to_json(audit_log)::text LIKE '%alex@%'"
+        ),
+        "0"
+    ) << "no PII in the audit log";
+}
+
+TEST_F(intake, a_redelivery_returns_the_same_request_and_stores_nothing_new) {
+    const auto body = request_body();
+    EXPECT_EQ(post_signed(body).status, 202);
+    const auto again = post_signed(body);
+    EXPECT_EQ(again.status, 200);
+    EXPECT_EQ(again.body, R"({"request_id":"rf_01J0000000","state":"RECEIVED"})");
+    EXPECT_EQ(count("requests"), "1");
+    EXPECT_EQ(count("audit_log"), "1");
+}
+
+TEST_F(intake, ten_concurrent_redeliveries_create_one_request) {
+    const auto body = request_body();
+    std::vector<std::thread> senders;
+    std::vector<unsigned> statuses(10);
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+        senders.emplace_back([&, i] {
+            try {
+                statuses[i] = post_signed(body).status;
+            } catch (const std::exception& e) {
+                ADD_FAILURE() << "delivery " << i << ": " << e.what();
+            }
+        });
+    }
+    for (auto& t : senders) {
+        t.join();
+    }
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 202u), 1)
+        << ::testing::PrintToString(statuses);
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200u), 9)
+        << ::testing::PrintToString(statuses);
+    EXPECT_EQ(count("requests"), "1");
+    EXPECT_EQ(count("audit_log"), "1");
+}
+
+TEST_F(intake, rejects_bad_signatures_with_401_and_stores_nothing) {
+    const auto body = request_body();
+    const auto t = now_s();
+    const struct {
+        std::string name;
+        std::string body;
+        std::string signature;
+        std::string error;
+    } cases[] = {
+        {"missing header", body, "", "missing_signature"},
+        {"malformed", body, "v1=abc", "malformed_signature"},
+        {"wrong secret", body, sign_refundbot_request("whsec_other", t, body), "invalid_signature"},
+        {"tampered body", body + " ", sign_refundbot_request(secret, t, body), "invalid_signature"},
+        {"stale timestamp", body, sign_refundbot_request(secret, t - 301, body), "stale_timestamp"},
+        {"future timestamp",
+         body,
+         sign_refundbot_request(secret, t + 301, body),
+         "stale_timestamp"},
+    };
+    for (const auto& c : cases) {
+        const auto reply = post(c.body, c.signature);
+        EXPECT_EQ(reply.status, 401) << c.name;
+        EXPECT_EQ(json::parse(reply.body).at("error").as_string(), c.error)
+            << c.name << ": " << reply.body;
+    }
+    EXPECT_EQ(count("requests"), "0");
+    EXPECT_EQ(count("audit_log"), "0");
+}
+
+TEST_F(intake, accepts_any_matching_v1_during_a_secret_rotation) {
+    const auto body = request_body();
+    const auto t = now_s();
+    const auto old_sig = sign_refundbot_request("whsec_retired", t, body);
+    const auto new_sig = sign_refundbot_request(secret, t, body);
+    const auto both = old_sig + "," + new_sig.substr(new_sig.find("v1="));
+    EXPECT_EQ(post(body, both).status, 202);
+}
+
+TEST_F(intake, answers_422_with_every_bad_path_and_stores_nothing) {
+    const auto body = request_body([](json::object& o) {
+        o["order"].as_object()["items"].as_array()[0].as_object()["category"] = 3;
+        o["refund"].as_object()["amount_requested"] = "49.999";
+        o.erase("created_at");
+    });
+    const auto reply = post_signed(body);
+    EXPECT_EQ(reply.status, 422);
+    const auto v = json::parse(reply.body);
+    EXPECT_EQ(v.at("error").as_string(), "invalid_payload");
+    std::vector<std::string> paths;
+    for (const auto& e : v.at("errors").as_array()) {
+        paths.emplace_back(e.at("path").as_string());
+    }
+    EXPECT_EQ(
+        paths,
+        (std::vector<std::string>{
+            "created_at", "order.items[0].category", "refund.amount_requested"})
+    );
+    EXPECT_EQ(count("requests"), "0");
+
+    const auto broken = post_signed("{\"request_id\": ");
+    EXPECT_EQ(broken.status, 422);
+    EXPECT_NE(broken.body.find("invalid JSON"), std::string::npos) << broken.body;
+}
+
+TEST_F(intake, a_request_id_reused_by_another_event_is_a_conflict) {
+    EXPECT_EQ(post_signed(request_body()).status, 202);
+    const auto other = request_body([](json::object& o) { o["source"] = "shopify"; });
+    const auto reply = post_signed(other);
+    EXPECT_EQ(reply.status, 409) << reply.body;
+    EXPECT_EQ(count("requests"), "1");
+}
+
+TEST_F(intake, audit_verify_finds_a_row_a_superuser_edited) {
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_EQ(
+            post_signed(request_body([i](json::object& o) {
+                o["request_id"] = "rf_chain_" + std::to_string(i);
+            })).status,
+            202
+        );
+    }
+    const tests::env_list env = {{"REFUNDBOT_DB_URL", db.url()}};
+    auto [code, out] = tests::run_to_end(tests::refundbot_binary(), {"audit", "verify"}, env);
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("audit chain intact: 3 rows verified"), std::string::npos) << out;
+
+    std::tie(code, out) =
+        tests::run_to_end(tests::refundbot_binary(), {"audit", "show", "rf_chain_1"}, env);
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("REQUEST_RECEIVED  system  amount 49.00 USD"), std::string::npos) << out;
+
+    EXPECT_THROW(db.query("UPDATE audit_log SET amount_requested = 1"), std::exception)
+        << "append-only";
+    EXPECT_THROW(db.query("DELETE FROM audit_log"), std::exception) << "append-only";
+    const auto victim = db.query("SELECT audit_id FROM audit_log WHERE request_id = 'rf_chain_1'");
+    // A superuser can switch triggers off; the chain still tells.
+    db.query(
+        "SET session_replication_role = replica; UPDATE audit_log SET amount_requested = 1 WHERE "
+        "audit_id = '" +
+        victim + "'"
+    );
+    std::tie(code, out) = tests::run_to_end(tests::refundbot_binary(), {"audit", "verify"}, env);
+    EXPECT_EQ(code, 1) << out;
+    EXPECT_NE(
+        out.find("BROKEN at audit_id " + victim + ": content does not match its hash"),
+        std::string::npos
+    ) << out;
+}
+
+}  // namespace
+}  // namespace refundbot
