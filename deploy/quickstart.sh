@@ -46,6 +46,12 @@ echo "quickstart: PostgreSQL on 127.0.0.1:$port (data: var/pg/data)"
 
 export REFUNDBOT_DB_URL="postgresql://refundbot@127.0.0.1:$port/refundbot"
 export REFUNDBOT_CONFIG="$root/deploy/sandbox.toml"
+# A local signing secret for POST /webhooks/requests, made once and kept with the data.
+secret_file="$root/var/intake-signing-secret"
+if [ ! -s "$secret_file" ]; then
+    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$secret_file")
+fi
+export REFUNDBOT_INTAKE_SIGNING_SECRET_FILE="$secret_file"
 "$build/bot/refundbot" migrate
 
 cat <<TXT
@@ -53,6 +59,8 @@ quickstart: refundbot is starting on http://127.0.0.1:8080 (Ctrl-C to stop)
   curl -s 127.0.0.1:8080/healthz    liveness
   curl -s 127.0.0.1:8080/readyz     database and migrations
   curl -s 127.0.0.1:8080/metrics    Prometheus metrics
+  POST /webhooks/requests           signed with the secret in var/intake-signing-secret
+                                    (how: docs/workflow.md)
 TXT
 "$build/bot/refundbot" serve &
 refundbot_pid=$!
