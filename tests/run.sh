@@ -21,7 +21,8 @@ build=${REFUNDBOT_BUILD_DIR:-$root/build$suffix}
 jobs=${REFUNDBOT_JOBS:-$(nproc)}
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DREFUNDBOT_WERROR="$werror" -DREFUNDBOT_SANITIZE="$sanitize" -DREFUNDBOT_BUILD_TESTS=ON >/dev/null
+    -DREFUNDBOT_WERROR="$werror" -DREFUNDBOT_SANITIZE="$sanitize" -DREFUNDBOT_BUILD_TESTS=ON \
+    -DREFUNDBOT_FAULT_INJECTION=ON >/dev/null
 cmake --build "$build" -j "$jobs"
 
 # The cluster lives under the build tree unless the unprivileged `postgres` user (used when we

@@ -1,6 +1,7 @@
 #include "adapters/postgres/request_store.hpp"
 
 #include "adapters/postgres/audit_log.hpp"
+#include "adapters/postgres/workflow_store.hpp"
 
 #include <pqxx/pqxx>
 
@@ -72,6 +73,7 @@ void request_store::store(
         record.amount_requested = request.refund.amount_requested;
         record.currency = request.order.currency;
         append_audit(tx, std::move(record));
+        enqueue_job(tx, "decide", request.request_id);
         tx.commit();
         out = {request.request_id, "RECEIVED", false};
     }

@@ -11,19 +11,26 @@
 #include "bot/handlers/health.hpp"
 #include "bot/handlers/intake_webhook.hpp"
 #include "bot/handlers/metrics.hpp"
+#include "bot/orchestrator/job_workers.hpp"
 #include "bot/server/http_server.hpp"
+#include "pipeline/core/json_reader.hpp"
 #include "pipeline/core/redact.hpp"
+#include "pipeline/reasoning/schema_validator.hpp"
 
+#include "templates/templates.hpp"
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -47,6 +54,26 @@ std::optional<config> load_or_report(const std::optional<std::string>& config_fi
                   << (result.errors.size() == 1 ? "" : "s") << ")\n";
     }
     return std::move(result.value);
+}
+
+// Reads the policy file; problems go to stderr as `file: json.path: message`.
+std::optional<pipeline::policy::refund_policy> load_policy(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::cerr << file << ": cannot read the policy file (policy.file)\n";
+        return std::nullopt;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    pipeline::core::json_errors errors;
+    const auto doc = pipeline::core::parse_json_text(ss.str(), errors);
+    auto parsed = doc ? pipeline::policy::parse_policy(*doc)
+                      : pipeline::core::parsed<pipeline::policy::refund_policy>{};
+    errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
+    for (const auto& e : errors) {
+        std::cerr << file << ": " << e << '\n';
+    }
+    return std::move(parsed.value);
 }
 
 void start_logging(const config& cfg) {
@@ -129,6 +156,10 @@ int run_serve(const std::optional<std::string>& config_file) {
     if (!cfg) {
         return exit_usage;
     }
+    const auto policy = load_policy(cfg->policy_file);
+    if (!policy) {
+        return exit_usage;
+    }
     start_logging(*cfg);
     const telemetry::logger log("app");
     log.info(
@@ -145,6 +176,10 @@ int run_serve(const std::optional<std::string>& config_file) {
 
     telemetry::metrics_registry metrics;
     postgres::database db(cfg->db);
+    const pipeline::reasoning::schema_validator contract(
+        boost::json::parse(templates::get("decision/decision.schema.json"))
+    );
+    orchestrator::job_workers workers(cfg->db, cfg->jobs, *policy, contract, metrics);
     register_service_metrics(metrics, db);
 
     postgres::request_store requests(db);
@@ -173,6 +208,12 @@ int run_serve(const std::optional<std::string>& config_file) {
         );
         return exit_failure;
     }
+
+    workers.start();
+    log.info(
+        "job workers started",
+        {{"workers", cfg->jobs.workers}, {"policy_version", policy->policy_version}}
+    );
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     asio::co_spawn(
@@ -204,6 +245,7 @@ int run_serve(const std::optional<std::string>& config_file) {
     for (auto& t : threads) {
         t.join();
     }
+    workers.stop();
     db.stop();
     log.info("stopped");
     return exit_ok;

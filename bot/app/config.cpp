@@ -299,6 +299,23 @@ const std::vector<key_spec>& keys() {
             [](config& c, std::int64_t v) { c.intake.tolerance = seconds(v); }
         ));
 
+        k.push_back(integer_key("jobs", "workers", 0, 64, [](config& c, std::int64_t v) {
+            c.jobs.workers = static_cast<std::size_t>(v);
+        }));
+        k.push_back(integer_key("jobs", "lease_s", 1, 3600, [](config& c, std::int64_t v) {
+            c.jobs.lease = seconds(v);
+        }));
+        k.push_back(integer_key("jobs", "poll_ms", 10, 60'000, [](config& c, std::int64_t v) {
+            c.jobs.poll = milliseconds(v);
+        }));
+        k.push_back(string_key("policy", "file", {}, [](config& c, const std::string& v) {
+            if (v.empty()) {
+                return std::string("must not be empty");
+            }
+            c.policy_file = v;
+            return std::string();
+        }));
+
         k.push_back(string_key(
             "log",
             "level",

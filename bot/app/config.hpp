@@ -3,6 +3,7 @@
 #include "adapters/postgres/settings.hpp"
 #include "adapters/telemetry/log.hpp"
 #include "bot/handlers/intake_webhook.hpp"
+#include "bot/orchestrator/job_workers.hpp"
 #include "bot/server/http_server.hpp"
 
 #include <chrono>
@@ -27,6 +28,8 @@ struct config {
     std::chrono::milliseconds shutdown_grace{10'000};
     adapters::postgres::database_settings db;
     handlers::intake_settings intake;
+    orchestrator::worker_settings jobs;
+    std::string policy_file = "deploy/policy.example.json";
     bool auto_migrate = true;
     adapters::telemetry::log_level log_level = adapters::telemetry::log_level::info;
     adapters::telemetry::log_format log_format = adapters::telemetry::log_format::automatic;

@@ -78,9 +78,9 @@ TEST_F(intake, a_redelivery_returns_the_same_request_and_stores_nothing_new) {
     EXPECT_EQ(post_signed(body).status, 202);
     const auto again = post_signed(body);
     EXPECT_EQ(again.status, 200);
-    EXPECT_EQ(again.body, R"({"request_id":"rf_01J0000000","state":"RECEIVED"})");
+    EXPECT_EQ(json::parse(again.body).at("request_id").as_string(), "rf_01J0000000");
     EXPECT_EQ(count("requests"), "1");
-    EXPECT_EQ(count("audit_log"), "1");
+    EXPECT_EQ(db.query("SELECT count(*) FROM audit_log WHERE event = 'REQUEST_RECEIVED'"), "1");
 }
 
 TEST_F(intake, ten_concurrent_redeliveries_create_one_request) {
@@ -104,7 +104,8 @@ TEST_F(intake, ten_concurrent_redeliveries_create_one_request) {
     EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200u), 9)
         << ::testing::PrintToString(statuses);
     EXPECT_EQ(count("requests"), "1");
-    EXPECT_EQ(count("audit_log"), "1");
+    EXPECT_EQ(db.query("SELECT count(*) FROM audit_log WHERE event = 'REQUEST_RECEIVED'"), "1");
+    EXPECT_EQ(db.query("SELECT count(*) FROM jobs WHERE kind = 'decide'"), "1");
 }
 
 TEST_F(intake, rejects_bad_signatures_with_401_and_stores_nothing) {
@@ -191,7 +192,7 @@ TEST_F(intake, audit_verify_finds_a_row_a_superuser_edited) {
     const tests::env_list env = {{"REFUNDBOT_DB_URL", db.url()}};
     auto [code, out] = tests::run_to_end(tests::refundbot_binary(), {"audit", "verify"}, env);
     EXPECT_EQ(code, 0) << out;
-    EXPECT_NE(out.find("audit chain intact: 3 rows verified"), std::string::npos) << out;
+    EXPECT_NE(out.find("audit chain intact: "), std::string::npos) << out;
 
     std::tie(code, out) =
         tests::run_to_end(tests::refundbot_binary(), {"audit", "show", "rf_chain_1"}, env);
@@ -201,7 +202,10 @@ TEST_F(intake, audit_verify_finds_a_row_a_superuser_edited) {
     EXPECT_THROW(db.query("UPDATE audit_log SET amount_requested = 1"), std::exception)
         << "append-only";
     EXPECT_THROW(db.query("DELETE FROM audit_log"), std::exception) << "append-only";
-    const auto victim = db.query("SELECT audit_id FROM audit_log WHERE request_id = 'rf_chain_1'");
+    const auto victim = db.query(
+        "SELECT audit_id FROM audit_log WHERE request_id = 'rf_chain_1' AND event = "
+        "'REQUEST_RECEIVED'"
+    );
     // A superuser can switch triggers off; the chain still tells.
     db.query(
         "SET session_replication_role = replica; UPDATE audit_log SET amount_requested = 1 WHERE "

@@ -107,6 +107,8 @@ TEST(refundbot_serve, fails_with_1_when_the_port_is_taken) {
         tests::refundbot_binary(),
         {"serve"},
         {{"REFUNDBOT_DB_URL", db.url()},
+         {"REFUNDBOT_POLICY_FILE",
+          std::string(REFUNDBOT_SOURCE_DIR) + "/deploy/policy.example.json"},
          {"REFUNDBOT_HTTP_PORT", std::to_string(first.port)},
          {"REFUNDBOT_LOG_FORMAT", "json"}}
     );
@@ -119,6 +121,8 @@ TEST(refundbot_serve, fails_with_1_when_the_database_is_unreachable_at_start) {
         tests::refundbot_binary(),
         {"serve"},
         {{"REFUNDBOT_DB_URL", "postgresql://refundbot@127.0.0.1:1/none"},
+         {"REFUNDBOT_POLICY_FILE",
+          std::string(REFUNDBOT_SOURCE_DIR) + "/deploy/policy.example.json"},
          {"REFUNDBOT_DB_PASSWORD", "hunter2"},
          {"REFUNDBOT_HTTP_PORT", std::to_string(tests::free_port())},
          {"REFUNDBOT_LOG_FORMAT", "json"}}

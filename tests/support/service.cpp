@@ -13,6 +13,9 @@ service::service(const std::string& db_url, env_list extra) {
         {"REFUNDBOT_HTTP_PORT", std::to_string(port)},
         {"REFUNDBOT_LOG_FORMAT", "json"},
         {"REFUNDBOT_DB_CONNECT_TIMEOUT_S", "2"},
+        {"REFUNDBOT_POLICY_FILE",
+         std::string(REFUNDBOT_SOURCE_DIR) + "/deploy/policy.example.json"},
+        {"REFUNDBOT_JOBS_POLL_MS", "200"},
     };
     env.insert(env.end(), extra.begin(), extra.end());
     process =

@@ -1,0 +1,461 @@
+// The durable workflow: job queue, checked state transitions, decisions and executions. Every
+// state change commits together with its audit event.
+#include "adapters/postgres/workflow_store.hpp"
+
+#include "adapters/crypto/crypto.hpp"
+#include "adapters/postgres/audit_log.hpp"
+#include "adapters/telemetry/log.hpp"
+#include "pipeline/core/json_reader.hpp"
+
+#include <pqxx/pqxx>
+
+#include <random>
+#include <thread>
+
+namespace refundbot::adapters::postgres {
+
+namespace workflow = pipeline::workflow;
+using workflow::request_state;
+
+namespace {
+
+std::string state_name(request_state s) {
+    return std::string(workflow::to_string(s));
+}
+
+workflow::audit_record event_for(
+    const std::string& request_id, std::string event, std::string actor = "system"
+) {
+    workflow::audit_record r;
+    r.request_id = request_id;
+    r.event = std::move(event);
+    r.actor = std::move(actor);
+    return r;
+}
+
+// Backoff before attempt n+1: 2^n seconds (capped at 10 minutes), with up to 50% jitter so
+// that jobs failing together do not retry together.
+std::chrono::milliseconds backoff(int attempts) {
+    thread_local std::mt19937 rng{std::random_device{}()};
+    const auto base = std::chrono::milliseconds(1000) * (1LL << std::min(attempts, 10));
+    const auto capped = std::min<std::chrono::milliseconds>(base, std::chrono::minutes(10));
+    std::uniform_int_distribution<long long> jitter(0, capped.count() / 2);
+    return capped + std::chrono::milliseconds(jitter(rng));
+}
+
+}  // namespace
+
+void enqueue_job(pqxx::transaction_base& tx, std::string_view kind, const std::string& request_id) {
+    tx.exec_params(
+        "INSERT INTO jobs (kind, request_id) VALUES ($1, $2) ON CONFLICT (kind, request_id) DO "
+        "NOTHING",
+        std::string(kind),
+        request_id
+    );
+    tx.exec_params("SELECT pg_notify($1, $2)", std::string(jobs_channel), std::string(kind));
+}
+
+std::optional<job> claim_job(pqxx::connection_base& cx, std::chrono::seconds lease) {
+    pqxx::work tx(cx);
+    const auto r = tx.exec_params(
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, "
+        "leased_until = now() + make_interval(secs => $1), updated_at = now() "
+        "WHERE job_id = (SELECT job_id FROM jobs "
+        "  WHERE (state = 'queued' AND run_after <= now()) OR (state = 'running' AND leased_until "
+        "< now()) "
+        "  ORDER BY run_after LIMIT 1 FOR UPDATE SKIP LOCKED) "
+        "RETURNING job_id, kind, request_id, attempts, max_attempts",
+        static_cast<double>(lease.count())
+    );
+    tx.commit();
+    if (r.empty()) {
+        return std::nullopt;
+    }
+    return job{
+        r[0][0].as<std::int64_t>(),
+        r[0][1].as<std::string>(),
+        r[0][2].as<std::string>(),
+        r[0][3].as<int>(),
+        r[0][4].as<int>(),
+    };
+}
+
+void complete_job(pqxx::connection_base& cx, std::int64_t job_id) {
+    pqxx::work tx(cx);
+    tx.exec_params(
+        "UPDATE jobs SET state = 'done', leased_until = NULL, updated_at = now() WHERE job_id = $1",
+        job_id
+    );
+    tx.commit();
+}
+
+bool fail_job(pqxx::connection_base& cx, const job& j, const std::string& error) {
+    const bool dead = j.attempts >= j.max_attempts;
+    pqxx::work tx(cx);
+    tx.exec_params(
+        "UPDATE jobs SET state = $2, last_error = $3, leased_until = NULL, updated_at = now(), "
+        "run_after = now() + make_interval(secs => $4) WHERE job_id = $1",
+        j.job_id,
+        std::string(dead ? "dead" : "queued"),
+        error.substr(0, 1000),
+        static_cast<double>(backoff(j.attempts).count()) / 1000.0
+    );
+    tx.commit();
+    return dead;
+}
+
+stored_request load_request(pqxx::transaction_base& tx, const std::string& request_id, bool lock) {
+    const auto r = tx.exec_params(
+        std::string("SELECT payload::text, state, version FROM requests WHERE request_id = $1") +
+            (lock ? " FOR UPDATE" : ""),
+        request_id
+    );
+    if (r.empty()) {
+        throw std::runtime_error("request " + request_id + " does not exist");
+    }
+    pipeline::core::json_errors errors;
+    const auto doc = pipeline::core::parse_json_text(r[0][0].as<std::string>(), errors);
+    auto parsed = doc ? pipeline::model::parse_refund_request(*doc)
+                      : pipeline::core::parsed<pipeline::model::refund_request>{};
+    if (!parsed.ok()) {
+        throw std::runtime_error("stored request " + request_id + " no longer parses");
+    }
+    const auto state = workflow::parse_state(r[0][1].as<std::string>());
+    return {std::move(*parsed.value), state.value_or(request_state::received), r[0][2].as<int>()};
+}
+
+stored_request load_request(pqxx::connection_base& cx, const std::string& request_id) {
+    pqxx::read_transaction tx(cx);
+    auto stored = load_request(tx, request_id, false);
+    tx.commit();
+    return stored;
+}
+
+void listen_for_jobs(
+    const database_settings& settings,
+    const std::atomic<bool>& stopping,
+    const std::function<void()>& on_job
+) {
+    struct receiver final : pqxx::notification_receiver {
+        receiver(pqxx::connection_base& cx, const std::function<void()>& f)
+            : pqxx::notification_receiver(cx, std::string(jobs_channel)), callback(f) {}
+        void operator()(const std::string&, int) override { callback(); }
+        const std::function<void()>& callback;
+    };
+    static const telemetry::logger log("jobs");
+    while (!stopping) {
+        try {
+            pqxx::connection cx(connection_string(settings));
+            receiver r(cx, on_job);
+            on_job();  // catch up on anything enqueued while not listening
+            while (!stopping) {
+                cx.await_notification(0, 250'000);
+            }
+        } catch (const std::exception& e) {
+            log.warn("job notifications unavailable; workers poll", {{"error", e.what()}});
+            for (int i = 0; i < 4 && !stopping; ++i) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(250));
+            }
+        }
+    }
+}
+
+std::optional<std::string> transition(
+    pqxx::transaction_base& tx,
+    const std::string& request_id,
+    int expected_version,
+    request_state from,
+    request_state to,
+    workflow::audit_record event
+) {
+    if (auto illegal = workflow::check_transition(from, to)) {
+        return illegal;
+    }
+    const auto updated = tx.exec_params(
+        "UPDATE requests SET state = $3, version = version + 1, updated_at = now() "
+        "WHERE request_id = $1 AND version = $2 AND state = $4",
+        request_id,
+        expected_version,
+        state_name(to),
+        state_name(from)
+    );
+    if (updated.affected_rows() == 0) {
+        const auto now = tx.exec_params(
+            "SELECT r.state, a.event, a.actor, to_char(a.occurred_at AT TIME ZONE 'UTC', "
+            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+            "FROM requests r LEFT JOIN LATERAL (SELECT event, actor, occurred_at FROM audit_log "
+            "  WHERE request_id = r.request_id ORDER BY seq DESC LIMIT 1) a ON true WHERE "
+            "r.request_id = $1",
+            request_id
+        );
+        if (now.empty()) {
+            return "request " + request_id + " does not exist";
+        }
+        return "request is already " + now[0][0].as<std::string>() + " (" +
+               now[0][1].as<std::string>("") + " by " + now[0][2].as<std::string>("unknown") +
+               " at " + now[0][3].as<std::string>("") + ")";
+    }
+    append_audit(tx, std::move(event));
+    return std::nullopt;
+}
+
+request_state apply_decision(
+    pqxx::connection_base& cx,
+    const std::string& request_id,
+    int version,
+    const pipeline::decision_outcome& outcome
+) {
+    pqxx::work tx(cx);
+    const auto current = load_request(tx, request_id, true);
+    if (current.state != request_state::received || current.version != version) {
+        tx.commit();
+        return current.state;
+    }
+    const auto& d = outcome.guarded.decision;
+    tx.exec_params(
+        "INSERT INTO decisions (request_id, policy_version, route, risk_score, reasoner, report) "
+        "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (request_id) DO NOTHING",
+        request_id,
+        outcome.policy_version,
+        std::string(pipeline::approval::to_string(outcome.gate.route)),
+        outcome.risk.score,
+        outcome.reasoner_called ? std::optional(outcome.reasoner) : std::nullopt,
+        pipeline::report_json(outcome)
+    );
+    auto decided = event_for(
+        request_id, "DECISION_MADE", outcome.reasoner_called ? "ai:" + outcome.reasoner : "system"
+    );
+    decided.policy_version = outcome.policy_version;
+    decided.risk_score = outcome.risk.score;
+    decided.amount_requested = current.request.refund.amount_requested;
+    decided.currency = current.request.order.currency;
+    decided.ai_decision = std::string(pipeline::model::to_string(d.decision));
+    decided.ai_confidence = d.confidence;
+    if (auto e = transition(
+            tx, request_id, version, request_state::received, request_state::decided, decided
+        )) {
+        throw std::runtime_error(*e);
+    }
+    request_state target = request_state::pending_review;
+    std::string event = "SENT_TO_REVIEW";
+    if (outcome.gate.route == pipeline::approval::route::auto_approve) {
+        target = request_state::auto_approved;
+        event = "AUTO_APPROVED";
+    } else if (outcome.gate.route == pipeline::approval::route::deny) {
+        target = request_state::denied;
+        event = "DENIED";
+    }
+    auto routed = event_for(request_id, event);
+    routed.policy_version = outcome.policy_version;
+    if (auto e = transition(tx, request_id, version + 1, request_state::decided, target, routed)) {
+        throw std::runtime_error(*e);
+    }
+    if (target == request_state::auto_approved) {
+        enqueue_job(tx, "execute", request_id);
+    }
+    tx.commit();
+    return target;
+}
+
+std::optional<pipeline::ports::refund_order> begin_execution(
+    pqxx::connection_base& cx, const std::string& request_id, std::string_view processor
+) {
+    pqxx::work tx(cx);
+    auto current = load_request(tx, request_id, true);
+    const auto& req = current.request;
+    pipeline::ports::refund_order order;
+    order.request_id = request_id;
+    order.idempotency_key = request_id + ":refund";
+    order.payment_reference = req.order.pay.payment_intent_id.empty()
+                                  ? req.order.pay.charge_id
+                                  : req.order.pay.payment_intent_id;
+    order.amount = req.requested();
+
+    if (current.state == request_state::executing) {
+        // A previous attempt stored the key and may or may not have reached the processor:
+        // send the same order again; the key makes that safe.
+        const auto e = tx.exec_params(
+            "SELECT idempotency_key FROM executions WHERE request_id = $1", request_id
+        );
+        order.idempotency_key = e.empty() ? order.idempotency_key : e[0][0].as<std::string>();
+        tx.commit();
+        return order;
+    }
+    if (current.state != request_state::auto_approved && current.state != request_state::approved) {
+        tx.commit();
+        return std::nullopt;  // refunded, failed or never approved: nothing to do
+    }
+    // Validate again right before paying: what other requests on this order already took.
+    const auto taken = tx.exec_params(
+        "SELECT coalesce(sum(e.amount), 0) FROM executions e JOIN requests r USING (request_id) "
+        "WHERE r.order_id = $1 AND e.request_id <> $2 AND e.state IN ('started', 'succeeded')",
+        req.order.order_id,
+        request_id
+    );
+    const auto refunded = taken[0][0].as<long long>();
+    std::optional<std::string> invalid;
+    if (req.refund.currency != req.order.currency) {
+        invalid = "refund currency " + req.refund.currency + " differs from the order's " +
+                  req.order.currency;
+    } else if (req.refund.amount_requested <= 0 || req.refund.amount_requested > req.order.total - refunded) {
+        invalid = "amount exceeds what is still refundable on the order";
+    }
+    auto started = event_for(request_id, "EXECUTION_STARTED");
+    started.amount_requested = req.refund.amount_requested;
+    started.currency = req.order.currency;
+    started.processor = std::string(processor);
+    started.idempotency_key = order.idempotency_key;
+    if (auto e = transition(
+            tx, request_id, current.version, current.state, request_state::executing, started
+        )) {
+        throw std::runtime_error(*e);
+    }
+    if (invalid) {
+        auto failed = event_for(request_id, "EXECUTION_FAILED");
+        failed.processor = std::string(processor);
+        if (auto e = transition(
+                tx,
+                request_id,
+                current.version + 1,
+                request_state::executing,
+                request_state::execution_failed,
+                failed
+            )) {
+            throw std::runtime_error(*e);
+        }
+        tx.commit();
+        return std::nullopt;
+    }
+    tx.exec_params(
+        "INSERT INTO executions (request_id, idempotency_key, processor, amount, currency, state) "
+        "VALUES ($1, $2, $3, $4, $5, 'started')",
+        request_id,
+        order.idempotency_key,
+        std::string(processor),
+        static_cast<long long>(order.amount.minor),
+        order.amount.currency
+    );
+    tx.commit();
+    return order;
+}
+
+void finish_execution(
+    pqxx::connection_base& cx,
+    const pipeline::ports::refund_order& order,
+    std::string_view processor,
+    const pipeline::ports::refund_result& result
+) {
+    if (!result.succeeded && result.retryable) {
+        throw std::runtime_error(
+            "processor: " + result.error + " (will retry with the same idempotency key)"
+        );
+    }
+    pqxx::work tx(cx);
+    const auto current = load_request(tx, order.request_id, true);
+    if (current.state != request_state::executing) {
+        tx.commit();
+        return;  // recorded by an earlier run
+    }
+    auto event =
+        event_for(order.request_id, result.succeeded ? "REFUND_EXECUTED" : "EXECUTION_FAILED");
+    event.amount_requested = order.amount.minor;
+    event.currency = order.amount.currency;
+    event.processor = std::string(processor);
+    event.idempotency_key = order.idempotency_key;
+    if (result.succeeded) {
+        event.refund_id = result.refund_id;
+    }
+    tx.exec_params(
+        "UPDATE executions SET state = $2, refund_id = $3, error = $4, finished_at = now() "
+        "WHERE request_id = $1 AND state = 'started'",
+        order.request_id,
+        std::string(result.succeeded ? "succeeded" : "failed"),
+        result.succeeded ? std::optional(result.refund_id) : std::nullopt,
+        result.succeeded ? std::nullopt : std::optional(result.error)
+    );
+    const auto to = result.succeeded ? request_state::refunded : request_state::execution_failed;
+    if (auto e = transition(
+            tx, order.request_id, current.version, request_state::executing, to, event
+        )) {
+        throw std::runtime_error(*e);
+    }
+    tx.commit();
+}
+
+pipeline::model::enriched_context history_enricher::enrich(
+    const pipeline::model::refund_request& req
+) {
+    pipeline::model::enriched_context c;
+    pqxx::read_transaction tx(cx_);
+    // Only what refundbot itself recorded, in the request's currency; there are no dispute
+    // events yet (Stripe disputes arrive with #6), so chargebacks count 0.
+    const auto stats = tx.exec_params(
+        "SELECT "
+        " (SELECT count(DISTINCT order_id) FROM requests WHERE customer_id = $1), "
+        " (SELECT coalesce(sum(t), 0) FROM (SELECT max(order_total) AS t FROM requests "
+        "   WHERE customer_id = $1 AND currency = $2 GROUP BY order_id) o), "
+        " (SELECT count(*) FROM executions e JOIN requests r USING (request_id) WHERE "
+        "r.customer_id = $1 "
+        "   AND e.state = 'succeeded' AND e.started_at > now() - interval '180 days'), "
+        " (SELECT coalesce(sum(e.amount), 0) FROM executions e JOIN requests r USING (request_id) "
+        "   WHERE r.customer_id = $1 AND e.currency = $2 AND e.state = 'succeeded' "
+        "   AND e.started_at > now() - interval '180 days'), "
+        " (SELECT count(*) FROM requests WHERE customer_id = $1 AND received_at > now() - interval "
+        "'24 hours')",
+        req.customer.customer_id,
+        req.order.currency
+    );
+    c.has_stats = true;
+    c.stats.lifetime_orders = stats[0][0].as<long long>();
+    c.stats.lifetime_spend = stats[0][1].as<long long>();
+    c.stats.refund_count_180d = stats[0][2].as<long long>();
+    c.stats.refund_amount_180d = stats[0][3].as<long long>();
+    c.stats.requests_24h = stats[0][4].as<long long>();
+    for (const auto& row : tx.exec_params(
+             "SELECT e.refund_id, e.amount, e.state FROM executions e JOIN requests r USING "
+             "(request_id) "
+             "WHERE r.order_id = $1 AND e.request_id <> $2 AND e.state IN ('started', 'succeeded') "
+             "ORDER BY e.started_at",
+             req.order.order_id,
+             req.request_id
+         )) {
+        c.prior_refunds.push_back({
+            .refund_id = row[0].as<std::string>(""),
+            .amount = row[1].as<long long>(),
+            .status = row[2].as<std::string>() == "succeeded" ? "succeeded" : "pending",
+            .created_at = std::nullopt,
+        });
+    }
+    tx.commit();
+    if (req.order.delivered_at) {
+        c.delivery.status = "delivered";
+        c.delivery.delivered_at = req.order.delivered_at;
+    }
+    return c;
+}
+
+pipeline::ports::refund_result sandbox_processor::refund(const pipeline::ports::refund_order& order
+) {
+    auto lease = pool_.acquire();
+    pqxx::work tx(lease.get());
+    const auto refund_id =
+        "sbre_" + crypto::to_hex(crypto::sha256(order.idempotency_key)).substr(0, 24);
+    tx.exec_params(
+        "INSERT INTO sandbox_refunds (refund_id, idempotency_key, payment_reference, amount, "
+        "currency) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
+        refund_id,
+        order.idempotency_key,
+        order.payment_reference,
+        static_cast<long long>(order.amount.minor),
+        order.amount.currency
+    );
+    const auto r = tx.exec_params(
+        "SELECT refund_id FROM sandbox_refunds WHERE idempotency_key = $1", order.idempotency_key
+    );
+    tx.commit();
+    return {
+        .succeeded = true, .refund_id = r[0][0].as<std::string>(), .error = {}, .retryable = false};
+}
+
+}  // namespace refundbot::adapters::postgres

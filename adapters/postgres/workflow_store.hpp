@@ -1,0 +1,137 @@
+#pragma once
+
+#include "adapters/postgres/connection_pool.hpp"
+#include "pipeline/decide.hpp"
+#include "pipeline/model/refund_request.hpp"
+#include "pipeline/ports/enricher.hpp"
+#include "pipeline/ports/refund_processor.hpp"
+#include "pipeline/workflow/audit_record.hpp"
+#include "pipeline/workflow/state_machine.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pqxx {
+class connection_base;
+class transaction_base;
+}  // namespace pqxx
+
+namespace refundbot::adapters::postgres {
+
+/// The channel a new job is announced on (LISTEN/NOTIFY).
+inline constexpr std::string_view jobs_channel = "refundbot_jobs";
+
+struct job {
+    std::int64_t job_id = 0;
+    std::string kind;  ///< "decide" or "execute"
+    std::string request_id;
+    int attempts = 0;  ///< including this one
+    int max_attempts = 0;
+};
+
+/// Adds a job in the caller's transaction (idempotent per kind and request) and announces it
+/// to listening workers when the transaction commits.
+void enqueue_job(pqxx::transaction_base& tx, std::string_view kind, const std::string& request_id);
+
+/// Leases the next runnable job (queued and due, or running with an expired lease) with
+/// SELECT ... FOR UPDATE SKIP LOCKED, so concurrent workers in any number of processes never
+/// take the same job.
+[[nodiscard]] std::optional<job> claim_job(pqxx::connection_base& cx, std::chrono::seconds lease);
+void complete_job(pqxx::connection_base& cx, std::int64_t job_id);
+/// Schedules a retry with exponential backoff and jitter, or moves the job to `dead` after its
+/// last attempt. @return true when the job is now dead.
+bool fail_job(pqxx::connection_base& cx, const job& j, const std::string& error);
+
+struct stored_request {
+    pipeline::model::refund_request request;
+    pipeline::workflow::request_state state = pipeline::workflow::request_state::received;
+    int version = 0;
+};
+
+/// Loads and parses a stored request (`FOR UPDATE` when `lock`).
+/// @throws std::runtime_error when the row is missing or its payload no longer parses.
+[[nodiscard]] stored_request load_request(
+    pqxx::transaction_base& tx, const std::string& request_id, bool lock
+);
+
+/// The same, in a read transaction of its own.
+[[nodiscard]] stored_request load_request(pqxx::connection_base& cx, const std::string& request_id);
+
+/// Blocks, calling `on_job` whenever a job is announced on jobs_channel, until `stopping`
+/// is set (checked at least every 250 ms). Reconnects after a lost connection; workers poll in
+/// the meantime.
+void listen_for_jobs(
+    const database_settings& settings,
+    const std::atomic<bool>& stopping,
+    const std::function<void()>& on_job
+);
+
+/// Moves a request from `from` to `to` if the workflow allows it and nobody moved it since
+/// `expected_version` (optimistic concurrency); appends `event` to the audit log in the same
+/// transaction. @return nullopt when applied, else why not (naming who changed it first).
+[[nodiscard]] std::optional<std::string> transition(
+    pqxx::transaction_base& tx,
+    const std::string& request_id,
+    int expected_version,
+    pipeline::workflow::request_state from,
+    pipeline::workflow::request_state to,
+    pipeline::workflow::audit_record event
+);
+
+/// Stores a decision and moves the request RECEIVED -> DECIDED -> its route's state, with the
+/// audit events, in one transaction; enqueues the execute job for an auto-approval. A request
+/// that is no longer RECEIVED (the job ran twice) is left alone. @return the new state.
+pipeline::workflow::request_state apply_decision(
+    pqxx::connection_base& cx,
+    const std::string& request_id,
+    int version,
+    const pipeline::decision_outcome& outcome
+);
+
+/// Prepares the one execution of an approved request: validates the amount against what is
+/// still refundable on the order, stores the idempotency key, moves it to EXECUTING. Returns
+/// the order to send, or nullopt when there is nothing (left) to do.
+[[nodiscard]] std::optional<pipeline::ports::refund_order> begin_execution(
+    pqxx::connection_base& cx, const std::string& request_id, std::string_view processor
+);
+
+/// Records the processor's answer: REFUNDED or EXECUTION_FAILED, with the audit event.
+/// @throws std::runtime_error for a retryable failure, so the job retries with the same key.
+void finish_execution(
+    pqxx::connection_base& cx,
+    const pipeline::ports::refund_order& order,
+    std::string_view processor,
+    const pipeline::ports::refund_result& result
+);
+
+/// Customer history and prior refunds from refundbot's own records.
+class history_enricher final : public pipeline::ports::enricher {
+public:
+    explicit history_enricher(pqxx::connection_base& cx) : cx_(cx) {}
+    [[nodiscard]] pipeline::model::enriched_context enrich(
+        const pipeline::model::refund_request& request
+    ) override;
+
+private:
+    pqxx::connection_base& cx_;
+};
+
+/// The sandbox processor: records simulated refunds in `sandbox_refunds`; the same idempotency
+/// key always yields the same refund id. Moves no money.
+class sandbox_processor final : public pipeline::ports::refund_processor {
+public:
+    explicit sandbox_processor(connection_pool& pool) : pool_(pool) {}
+    [[nodiscard]] std::string_view name() const override { return "sandbox"; }
+    [[nodiscard]] pipeline::ports::refund_result refund(const pipeline::ports::refund_order& order
+    ) override;
+
+private:
+    connection_pool& pool_;
+};
+
+}  // namespace refundbot::adapters::postgres

@@ -1,0 +1,214 @@
+#include "bot/orchestrator/job_workers.hpp"
+
+#include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/workflow_store.hpp"
+#include "adapters/telemetry/log.hpp"
+#include "adapters/telemetry/metrics.hpp"
+#include "pipeline/decide.hpp"
+#include "pipeline/reasoning/offline_reasoner.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace refundbot::bot::orchestrator {
+
+namespace postgres = adapters::postgres;
+
+struct job_workers::impl {
+    impl(
+        postgres::database_settings db,
+        worker_settings s,
+        pipeline::policy::refund_policy p,
+        const pipeline::reasoning::schema_validator& c,
+        adapters::telemetry::metrics_registry& metrics
+    )
+        : db_settings(db),
+          settings(s),
+          policy(std::move(p)),
+          contract(c),
+          pool([&] {
+              db.pool_size = s.workers * 2;  // a worker's own connection plus the processor's
+              return postgres::connection_pool(db);
+          }()),
+          processor(pool),
+          jobs_done(metrics.counter(
+              "refundbot_jobs_completed_total", "Jobs run to completion, by kind.", {"kind"}
+          )),
+          jobs_failed(metrics.counter(
+              "refundbot_jobs_failed_total",
+              "Job attempts that failed and will be retried, by kind.",
+              {"kind"}
+          )),
+          jobs_dead(metrics.counter(
+              "refundbot_jobs_dead_total",
+              "Jobs moved to the dead-letter state after their last attempt, by kind.",
+              {"kind"}
+          )) {}
+
+    postgres::database_settings db_settings;
+    worker_settings settings;
+    pipeline::policy::refund_policy policy;
+    const pipeline::reasoning::schema_validator& contract;
+    postgres::connection_pool pool;
+    postgres::sandbox_processor processor;
+    adapters::telemetry::counter_family& jobs_done;
+    adapters::telemetry::counter_family& jobs_failed;
+    adapters::telemetry::counter_family& jobs_dead;
+    adapters::telemetry::logger log{"jobs"};
+
+    std::atomic<bool> stopping{false};
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::uint64_t announcements = 0;
+    std::vector<std::thread> threads;
+
+    void run_worker();
+    void run_listener();
+    void run_job(const postgres::job& j);
+    void wait_for_work(std::uint64_t seen);
+};
+
+void job_workers::impl::wait_for_work(std::uint64_t seen) {
+    std::unique_lock lock(mutex);
+    wake.wait_for(lock, settings.poll, [&] { return stopping || announcements != seen; });
+}
+
+void job_workers::impl::run_job(const postgres::job& j) {
+    auto lease = pool.acquire();
+    auto& cx = lease.get();
+    if (j.kind == "decide") {
+        const auto stored = postgres::load_request(cx, j.request_id);
+        if (stored.state != pipeline::workflow::request_state::received) {
+            return;  // decided by an earlier run of this job
+        }
+        postgres::history_enricher enricher(cx);
+        const auto context = enricher.enrich(stored.request);
+        pipeline::reasoning::offline_reasoner reasoner;
+        const auto outcome = pipeline::decide(stored.request, context, policy, reasoner, contract);
+        const auto state = postgres::apply_decision(cx, j.request_id, stored.version, outcome);
+        log.info(
+            "decided",
+            {{"refund_request_id", j.request_id},
+             {"route", pipeline::approval::to_string(outcome.gate.route)},
+             {"state", pipeline::workflow::to_string(state)}}
+        );
+        return;
+    }
+    if (j.kind == "execute") {
+        const auto order = postgres::begin_execution(cx, j.request_id, processor.name());
+        if (!order) {
+            return;
+        }
+        const auto result = processor.refund(*order);
+#ifdef REFUNDBOT_FAULT_INJECTION
+        // Test-only: die between the processor call and recording its result, the window in
+        // which a refund could be paid twice if the idempotency key were not reused.
+        if (std::getenv("REFUNDBOT_FAULT_CRASH_AFTER_REFUND") != nullptr) {
+            std::_Exit(86);
+        }
+#endif
+        postgres::finish_execution(cx, *order, processor.name(), result);
+        log.info(
+            result.succeeded ? "refunded" : "refund failed",
+            {{"refund_request_id", j.request_id},
+             {"refund_id", result.refund_id},
+             {"processor", processor.name()}}
+        );
+        return;
+    }
+    throw std::runtime_error("unknown job kind " + j.kind);
+}
+
+void job_workers::impl::run_worker() {
+    while (!stopping) {
+        std::uint64_t seen = 0;
+        {
+            std::lock_guard lock(mutex);
+            seen = announcements;
+        }
+        std::optional<postgres::job> j;
+        try {
+            auto lease = pool.acquire();
+            j = postgres::claim_job(lease.get(), settings.lease);
+        } catch (const std::exception& e) {
+            log.warn("cannot claim jobs", {{"error", e.what()}});
+            wait_for_work(seen);
+            continue;
+        }
+        if (!j) {
+            wait_for_work(seen);
+            continue;
+        }
+        try {
+            run_job(*j);
+            auto lease = pool.acquire();
+            postgres::complete_job(lease.get(), j->job_id);
+            jobs_done.add({j->kind});
+        } catch (const std::exception& e) {
+            try {
+                auto lease = pool.acquire();
+                const bool dead = postgres::fail_job(lease.get(), *j, e.what());
+                (dead ? jobs_dead : jobs_failed).add({j->kind});
+                log.warn(
+                    dead ? "job dead after its last attempt" : "job failed; will retry",
+                    {{"job_id", j->job_id},
+                     {"kind", j->kind},
+                     {"attempt", j->attempts},
+                     {"error", e.what()}}
+                );
+            } catch (const std::exception& again) {
+                // The lease expires and another worker retries the job.
+                log.error(
+                    "cannot record a job failure", {{"job_id", j->job_id}, {"error", again.what()}}
+                );
+            }
+        }
+    }
+}
+
+void job_workers::impl::run_listener() {
+    postgres::listen_for_jobs(db_settings, stopping, [this] {
+        std::lock_guard lock(mutex);
+        ++announcements;
+        wake.notify_all();
+    });
+}
+
+job_workers::job_workers(
+    postgres::database_settings db,
+    worker_settings settings,
+    pipeline::policy::refund_policy policy,
+    const pipeline::reasoning::schema_validator& contract,
+    adapters::telemetry::metrics_registry& metrics
+)
+    : impl_(std::make_unique<impl>(std::move(db), settings, std::move(policy), contract, metrics)) {
+}
+
+job_workers::~job_workers() {
+    stop();
+}
+
+void job_workers::start() {
+    impl_->threads.emplace_back([this] { impl_->run_listener(); });
+    for (std::size_t i = 0; i < impl_->settings.workers; ++i) {
+        impl_->threads.emplace_back([this] { impl_->run_worker(); });
+    }
+}
+
+void job_workers::stop() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+        impl_->wake.notify_all();
+    }
+    for (auto& t : impl_->threads) {
+        t.join();
+    }
+    impl_->threads.clear();
+}
+
+}  // namespace refundbot::bot::orchestrator

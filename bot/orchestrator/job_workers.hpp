@@ -1,0 +1,52 @@
+#pragma once
+
+#include "adapters/postgres/settings.hpp"
+#include "pipeline/policy/policy.hpp"
+#include "pipeline/reasoning/schema_validator.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+
+namespace refundbot::adapters::telemetry {
+class metrics_registry;
+}  // namespace refundbot::adapters::telemetry
+
+namespace refundbot::bot::orchestrator {
+
+struct worker_settings {
+    std::size_t workers = 2;
+    std::chrono::seconds lease{60};        ///< a job not finished by then is taken again
+    std::chrono::milliseconds poll{1000};  ///< fallback when no NOTIFY arrives
+};
+
+/// Runs the workflow's jobs: `decide` (enrich from history, the pure pipeline with the offline
+/// reasoner, store the decision and route) and `execute` (the one refund of an approved
+/// request through the sandbox processor). Workers are threads of their own with their own
+/// connections; a LISTEN connection wakes them when a job is enqueued. Several processes may
+/// run workers on one database.
+/// @par Thread safety
+/// start() and stop() from one thread.
+class job_workers {
+public:
+    job_workers(
+        adapters::postgres::database_settings db,
+        worker_settings settings,
+        pipeline::policy::refund_policy policy,
+        const pipeline::reasoning::schema_validator& contract,
+        adapters::telemetry::metrics_registry& metrics
+    );
+    ~job_workers();
+    job_workers(const job_workers&) = delete;
+    job_workers& operator=(const job_workers&) = delete;
+
+    void start();
+    /// Lets running jobs finish, then joins the threads.
+    void stop();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace refundbot::bot::orchestrator
