@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
     auto* audit_show = audit->add_subcommand("show", "Print one request's audit trail");
     audit_show->add_option("request_id", audit_request, "Request id")->required();
     audit_show->add_option("-c,--config", config_file, config_help);
+    std::string redact_customer;
+    auto* redact =
+        cli.add_subcommand("redact", "Erase a customer's email and free text (right to erasure)");
+    redact->add_option("--customer", redact_customer, "customer_id")->required();
+    redact->add_option("-c,--config", config_file, config_help);
     decide_options decide;
     auto* decide_cmd = cli.add_subcommand(
         "decide", "Run the refund pipeline on JSON files and print rules, risk, decision and route"
@@ -68,6 +73,9 @@ int main(int argc, char** argv) {
     }
     if (audit_show->parsed()) {
         return run_audit_show(file, audit_request);
+    }
+    if (redact->parsed()) {
+        return run_redact(file, redact_customer);
     }
     if (decide_cmd->parsed()) {
         return run_decide(decide);

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-    build-essential cmake pkg-config git ca-certificates curl
+    build-essential cmake pkg-config git ca-certificates curl openssl
     libboost1.81-dev libboost-json1.81-dev
     libssl-dev libpqxx-dev libspdlog-dev
     googletest libgmock-dev libgtest-dev

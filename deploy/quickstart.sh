@@ -52,18 +52,49 @@ if [ ! -s "$secret_file" ]; then
     (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$secret_file")
 fi
 export REFUNDBOT_INTAKE_SIGNING_SECRET_FILE="$secret_file"
+PG_BIN_DIR=${PG_BIN:-/usr/lib/postgresql/15/bin}
 "$build/bot/refundbot" migrate
 
+"$build/bot/refundbot" serve &
+refundbot_pid=$!
+
+for _ in $(seq 1 100); do
+    curl -sf -o /dev/null http://127.0.0.1:8080/readyz && break
+    kill -0 "$refundbot_pid" 2>/dev/null || break
+    sleep 0.1
+done
+
+# Sandbox: send the seed case study's requests through the real signed intake and show where
+# each one ended. Refunds here are simulated (sandbox_refunds); no money moves.
+secret=$(cat "$secret_file")
+for case in a b c; do
+    body=$(cat "$root/tests/data/seed/case_${case}_request.json")
+    t=$(date +%s)
+    sig=$(printf '%s' "$t.$body" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.*= //')
+    curl -s -o /dev/null -X POST -H "X-Refundbot-Signature: t=$t,v1=$sig" \
+        -H "Content-Type: application/json" --data-binary "$body" http://127.0.0.1:8080/webhooks/requests
+done
+sleep 2
+echo
+echo "quickstart: sandbox requests (seed cases A, B, C):"
+"$PG_BIN_DIR/psql" -h 127.0.0.1 -p "$port" -U refundbot -d refundbot -qAt -F '  ' -c "
+    SELECT r.request_id, r.state, coalesce(d.route, '-'),
+           coalesce('simulated refund ' || e.refund_id, '')
+    FROM requests r LEFT JOIN decisions d USING (request_id) LEFT JOIN executions e USING (request_id)
+    WHERE r.request_id IN ('rf_case_a', 'rf_case_b', 'rf_case_c') ORDER BY r.request_id" | sed 's/^/  /'
+
 cat <<TXT
-quickstart: refundbot is starting on http://127.0.0.1:8080 (Ctrl-C to stop)
+
+quickstart: refundbot is running on http://127.0.0.1:8080 (Ctrl-C to stop)
   curl -s 127.0.0.1:8080/healthz    liveness
   curl -s 127.0.0.1:8080/readyz     database and migrations
   curl -s 127.0.0.1:8080/metrics    Prometheus metrics
   POST /webhooks/requests           signed with the secret in var/intake-signing-secret
                                     (how: docs/workflow.md)
+  REFUNDBOT_DB_URL=$REFUNDBOT_DB_URL \\
+      $build/bot/refundbot audit show rf_case_a     an audit trail
+  $build/bot/refundbot decide --request tests/data/seed/case_b_request.json   a decision explained
 TXT
-"$build/bot/refundbot" serve &
-refundbot_pid=$!
 status=0
 wait "$refundbot_pid" || status=$?
 refundbot_pid=""

@@ -382,6 +382,27 @@ void finish_execution(
     tx.commit();
 }
 
+int erase_customer_pii(pqxx::connection_base& cx, const std::string& customer_id) {
+    pqxx::work tx(cx);
+    // The payload keeps its shape (reason_text stays a string) so erased requests still load.
+    const auto erased = tx.exec_params(
+        "UPDATE requests SET customer_email = NULL, updated_at = now(), "
+        "payload = jsonb_set(payload #- '{customer,email}' #- '{metadata,customer_message}', "
+        "                    '{refund,reason_text}', '\"[erased]\"') "
+        "WHERE customer_id = $1 AND (customer_email IS NOT NULL OR payload #>> "
+        "'{refund,reason_text}' <> '[erased]' "
+        "       OR payload #> '{metadata,customer_message}' IS NOT NULL OR payload #> "
+        "'{customer,email}' IS NOT NULL) "
+        "RETURNING request_id",
+        customer_id
+    );
+    for (const auto& row : erased) {
+        append_audit(tx, event_for(row[0].as<std::string>(), "PII_ERASED"));
+    }
+    tx.commit();
+    return static_cast<int>(erased.size());
+}
+
 pipeline::model::enriched_context history_enricher::enrich(
     const pipeline::model::refund_request& req
 ) {

@@ -109,6 +109,11 @@ void finish_execution(
     const pipeline::ports::refund_result& result
 );
 
+/// Erases a customer's email and free text (reason text, customer message) from every stored
+/// request, recording a PII_ERASED audit event per request; the audit chain holds no PII and
+/// stays valid. @return the number of requests changed.
+int erase_customer_pii(pqxx::connection_base& cx, const std::string& customer_id);
+
 /// Customer history and prior refunds from refundbot's own records.
 class history_enricher final : public pipeline::ports::enricher {
 public:

@@ -1,6 +1,7 @@
 #include "bot/app/audit_command.hpp"
 
 #include "adapters/postgres/audit_log.hpp"
+#include "adapters/postgres/workflow_store.hpp"
 #include "bot/app/commands.hpp"
 #include "bot/app/config.hpp"
 #include "pipeline/core/money.hpp"
@@ -73,6 +74,15 @@ int run_audit_show(const std::optional<std::string>& config_file, const std::str
             }
             std::cout << "  (" << r.audit_id << ")\n";
         }
+        return static_cast<int>(exit_ok);
+    });
+}
+
+int run_redact(const std::optional<std::string>& config_file, const std::string& customer_id) {
+    return with_database(config_file, [&](pqxx::connection_base& cx) {
+        const auto n = adapters::postgres::erase_customer_pii(cx, customer_id);
+        std::cout << "erased email and free text of customer " << customer_id << " from " << n
+                  << " request(s)\n";
         return static_cast<int>(exit_ok);
     });
 }

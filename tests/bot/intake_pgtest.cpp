@@ -220,5 +220,29 @@ TEST_F(intake, audit_verify_finds_a_row_a_superuser_edited) {
     ) << out;
 }
 
+TEST_F(intake, redact_erases_a_customers_pii_and_keeps_the_chain_valid) {
+    ASSERT_EQ(post_signed(request_body()).status, 202);
+    ASSERT_EQ(
+        post_signed(request_body([](json::object& o) { o["request_id"] = "rf_other"; })).status, 202
+    );
+    const tests::env_list env = {{"REFUNDBOT_DB_URL", db.url()}};
+    auto [code, out] =
+        tests::run_to_end(tests::refundbot_binary(), {"redact", "--customer", "cus_8821"}, env);
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("from 2 request(s)"), std::string::npos) << out;
+    EXPECT_EQ(db.query("SELECT count(*) FROM requests WHERE customer_email IS NOT NULL"), "0");
+    EXPECT_EQ(
+        db.query("SELECT count(*) FROM requests WHERE payload::text LIKE '%alex@%' OR "
+                 "payload::text LIKE '%Seam%'"),
+        "0"
+    );
+    EXPECT_EQ(db.query("SELECT count(*) FROM audit_log WHERE event = 'PII_ERASED'"), "2");
+    std::tie(code, out) = tests::run_to_end(tests::refundbot_binary(), {"audit", "verify"}, env);
+    EXPECT_EQ(code, 0) << out;
+    std::tie(code, out) =
+        tests::run_to_end(tests::refundbot_binary(), {"redact", "--customer", "cus_8821"}, env);
+    EXPECT_NE(out.find("from 0 request(s)"), std::string::npos) << "erasing twice changes nothing";
+}
+
 }  // namespace
 }  // namespace refundbot

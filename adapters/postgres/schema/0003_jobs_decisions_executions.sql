@@ -55,3 +55,6 @@ CREATE TABLE sandbox_refunds (
     simulated         boolean NOT NULL DEFAULT true CHECK (simulated),
     created_at        timestamptz NOT NULL DEFAULT now()
 );
+
+-- Requests stored before the queue existed still need deciding.
+INSERT INTO jobs (kind, request_id) SELECT 'decide', request_id FROM requests WHERE state = 'RECEIVED';
