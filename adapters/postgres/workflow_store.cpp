@@ -382,6 +382,31 @@ void finish_execution(
     tx.commit();
 }
 
+int expire_evidence_requests(pqxx::connection_base& cx, std::chrono::seconds ttl) {
+    pqxx::work tx(cx);
+    const auto due = tx.exec_params(
+        "SELECT request_id, version FROM requests WHERE state = 'AWAITING_EVIDENCE' "
+        "AND updated_at < now() - make_interval(secs => $1) FOR UPDATE SKIP LOCKED LIMIT 100",
+        static_cast<double>(ttl.count())
+    );
+    int expired = 0;
+    for (const auto& row : due) {
+        const auto id = row[0].as<std::string>();
+        if (!transition(
+                tx,
+                id,
+                row[1].as<int>(),
+                request_state::awaiting_evidence,
+                request_state::expired,
+                event_for(id, "EVIDENCE_EXPIRED")
+            )) {
+            ++expired;
+        }
+    }
+    tx.commit();
+    return expired;
+}
+
 int erase_customer_pii(pqxx::connection_base& cx, const std::string& customer_id) {
     pqxx::work tx(cx);
     // The payload keeps its shape (reason_text stays a string) so erased requests still load.

@@ -109,6 +109,11 @@ void finish_execution(
     const pipeline::ports::refund_result& result
 );
 
+/// Moves requests that have waited in AWAITING_EVIDENCE longer than `ttl` to EXPIRED, with an
+/// EVIDENCE_EXPIRED audit event each; safe to run from several workers at once.
+/// @return how many expired.
+int expire_evidence_requests(pqxx::connection_base& cx, std::chrono::seconds ttl);
+
 /// Erases a customer's email and free text (reason text, customer message) from every stored
 /// request, recording a PII_ERASED audit event per request; the audit chain holds no PII and
 /// stays valid. @return the number of requests changed.

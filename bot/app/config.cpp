@@ -308,6 +308,13 @@ const std::vector<key_spec>& keys() {
         k.push_back(integer_key("jobs", "poll_ms", 10, 60'000, [](config& c, std::int64_t v) {
             c.jobs.poll = milliseconds(v);
         }));
+        k.push_back(integer_key(
+            "jobs",
+            "evidence_ttl_h",
+            1,
+            24 * 365,
+            [](config& c, std::int64_t v) { c.jobs.evidence_ttl = std::chrono::hours(v); }
+        ));
         k.push_back(string_key("policy", "file", {}, [](config& c, const std::string& v) {
             if (v.empty()) {
                 return std::string("must not be empty");

@@ -70,7 +70,31 @@ struct job_workers::impl {
     void run_listener();
     void run_job(const postgres::job& j);
     void wait_for_work(std::uint64_t seen);
+    void expire_waiting_requests();
+    std::atomic<std::int64_t> next_sweep_ms{0};
 };
+
+// Idle workers sweep at most once a minute per process; SKIP LOCKED keeps concurrent sweeps
+// (other workers, other processes) from touching the same request.
+void job_workers::impl::expire_waiting_requests() {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch()
+    )
+                         .count();
+    auto due = next_sweep_ms.load();
+    if (now < due || !next_sweep_ms.compare_exchange_strong(due, now + 60'000)) {
+        return;
+    }
+    try {
+        auto lease = pool.acquire();
+        if (const auto n = postgres::expire_evidence_requests(lease.get(), settings.evidence_ttl);
+            n > 0) {
+            log.info("evidence requests expired", {{"count", n}});
+        }
+    } catch (const std::exception& e) {
+        log.warn("cannot expire evidence requests", {{"error", e.what()}});
+    }
+}
 
 void job_workers::impl::wait_for_work(std::uint64_t seen) {
     std::unique_lock lock(mutex);
@@ -140,6 +164,7 @@ void job_workers::impl::run_worker() {
             continue;
         }
         if (!j) {
+            expire_waiting_requests();
             wait_for_work(seen);
             continue;
         }

@@ -18,6 +18,8 @@ struct worker_settings {
     std::size_t workers = 2;
     std::chrono::seconds lease{60};        ///< a job not finished by then is taken again
     std::chrono::milliseconds poll{1000};  ///< fallback when no NOTIFY arrives
+    /// AWAITING_EVIDENCE longer than this expires.
+    std::chrono::seconds evidence_ttl{7 * 24 * 3600};
 };
 
 /// Runs the workflow's jobs: `decide` (enrich from history, the pure pipeline with the offline

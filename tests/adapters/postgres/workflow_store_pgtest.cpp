@@ -149,5 +149,30 @@ TEST_F(workflow_store, an_expired_lease_is_taken_again_and_failures_back_off_to_
     EXPECT_EQ(db.query("SELECT state || ' ' || last_error FROM jobs"), "dead boom");
 }
 
+TEST_F(workflow_store, requests_waiting_too_long_for_evidence_expire) {
+    db.query(
+        "INSERT INTO requests (request_id, source, source_event_id, state, customer_id, order_id, "
+        "currency, "
+        "order_total, amount_requested, payload, updated_at) VALUES "
+        "('rf_old', 's', 'rf_old', 'AWAITING_EVIDENCE', 'c', 'o', 'USD', 1, 1, '{}', now() - "
+        "interval '8 days'), "
+        "('rf_new', 's', 'rf_new', 'AWAITING_EVIDENCE', 'c', 'o', 'USD', 1, 1, '{}', now() - "
+        "interval '1 day')"
+    );
+    pqxx::connection cx(db.url());
+    EXPECT_EQ(expire_evidence_requests(cx, std::chrono::hours(7 * 24)), 1);
+    EXPECT_EQ(
+        db.query(
+            "SELECT string_agg(request_id || ' ' || state, ', ' ORDER BY request_id) FROM requests "
+            "WHERE request_id LIKE 'rf_%' AND request_id <> 'rf_1'"
+        ),
+        "rf_new AWAITING_EVIDENCE, rf_old EXPIRED"
+    );
+    EXPECT_EQ(
+        db.query("SELECT event FROM audit_log WHERE request_id = 'rf_old'"), "EVIDENCE_EXPIRED"
+    );
+    EXPECT_EQ(expire_evidence_requests(cx, std::chrono::hours(7 * 24)), 0);
+}
+
 }  // namespace
 }  // namespace refundbot::adapters::postgres
