@@ -7,18 +7,8 @@ namespace refundbot::pipeline::workflow {
 
 namespace {
 
-void optional_text(
-    core::json_writer& w, std::string_view key, const std::optional<std::string>& v
-) {
-    w.key(key);
-    if (v) {
-        w.value(*v);
-    } else {
-        w.null();
-    }
-}
-
-void optional_number(core::json_writer& w, std::string_view key, const std::optional<double>& v) {
+template <class T>
+void optional_value(core::json_writer& w, std::string_view key, const std::optional<T>& v) {
     w.key(key);
     if (v) {
         w.value(*v);
@@ -35,15 +25,15 @@ std::string canonical_json(const audit_record& r) {
     w.key("actor").value(r.actor);
     w.key("audit_id").value(r.audit_id);
     w.key("decision").begin_object();
-    optional_number(w, "ai_confidence", r.ai_confidence);
-    optional_text(w, "ai_decision", r.ai_decision);
-    optional_text(w, "human_override", r.human_override);
+    optional_value(w, "ai_confidence", r.ai_confidence);
+    optional_value(w, "ai_decision", r.ai_decision);
+    optional_value(w, "human_override", r.human_override);
     w.end_object();
     w.key("event").value(r.event);
     w.key("execution").begin_object();
-    optional_text(w, "idempotency_key", r.idempotency_key);
-    optional_text(w, "processor", r.processor);
-    optional_text(w, "refund_id", r.refund_id);
+    optional_value(w, "idempotency_key", r.idempotency_key);
+    optional_value(w, "processor", r.processor);
+    optional_value(w, "refund_id", r.refund_id);
     w.end_object();
     w.key("inputs").begin_object();
     w.key("amount_requested");
@@ -54,9 +44,9 @@ std::string canonical_json(const audit_record& r) {
     } else {
         w.null();
     }
-    optional_text(w, "currency", r.currency);
-    optional_text(w, "policy_version", r.policy_version);
-    optional_number(w, "risk_score", r.risk_score);
+    optional_value(w, "currency", r.currency);
+    optional_value(w, "policy_version", r.policy_version);
+    optional_value(w, "risk_score", r.risk_score);
     w.end_object();
     w.key("request_id").value(r.request_id);
     w.key("timestamp").value(core::format_rfc3339(r.occurred_at));

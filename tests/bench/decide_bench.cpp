@@ -65,47 +65,48 @@ void stage_parse(benchmark::State& state) {
 }
 BENCHMARK(stage_parse)->Unit(benchmark::kMicrosecond);
 
-void stage_assess(benchmark::State& state) {
-    const auto policy = tests::make_policy();
-    const auto request = *pipeline::model::parse_refund_request(json::parse(request_text)).value;
-    const auto context =
+// Everything up to the reasoner, computed once, for the stage benchmarks below.
+struct assessed {
+    pipeline::policy::refund_policy policy = tests::make_policy();
+    pipeline::model::refund_request request =
+        *pipeline::model::parse_refund_request(json::parse(request_text)).value;
+    pipeline::model::enriched_context context =
         *pipeline::model::parse_enriched_context(json::parse(context_text), 2).value;
+    pipeline::model::claims claims = pipeline::model::read_claims(request);
+    pipeline::risk::risk_assessment risk = pipeline::risk::assess(request, context, claims, policy);
+    pipeline::policy::policy_evaluation eval =
+        pipeline::policy::evaluate(request, context, claims, policy, risk.score);
+};
+
+void stage_assess(benchmark::State& state) {
+    const assessed a;
     for (auto _ : state) {
-        const auto claims = pipeline::model::read_claims(request);
-        const auto risk = pipeline::risk::assess(request, context, claims, policy);
-        const auto eval = pipeline::policy::evaluate(request, context, claims, policy, risk.score);
+        const auto claims = pipeline::model::read_claims(a.request);
+        const auto risk = pipeline::risk::assess(a.request, a.context, claims, a.policy);
+        const auto eval =
+            pipeline::policy::evaluate(a.request, a.context, claims, a.policy, risk.score);
         benchmark::DoNotOptimize(eval.rules.data());
     }
 }
 BENCHMARK(stage_assess)->Unit(benchmark::kMicrosecond);
 
 void stage_reason_and_guard(benchmark::State& state) {
-    const auto policy = tests::make_policy();
-    const auto request = *pipeline::model::parse_refund_request(json::parse(request_text)).value;
-    const auto context =
-        *pipeline::model::parse_enriched_context(json::parse(context_text), 2).value;
-    const auto claims = pipeline::model::read_claims(request);
-    const auto risk = pipeline::risk::assess(request, context, claims, policy);
-    const auto eval = pipeline::policy::evaluate(request, context, claims, policy, risk.score);
+    const assessed a;
     pipeline::reasoning::offline_reasoner reasoner;
     for (auto _ : state) {
-        const auto out = reasoner.reason({request, context, claims, policy, eval, risk});
-        const auto g = pipeline::reasoning::guard(out, tests::decision_contract(), eval, policy);
+        const auto out =
+            reasoner.reason({a.request, a.context, a.claims, a.policy, a.eval, a.risk});
+        const auto g =
+            pipeline::reasoning::guard(out, tests::decision_contract(), a.eval, a.policy);
         benchmark::DoNotOptimize(g.decision.confidence);
     }
 }
 BENCHMARK(stage_reason_and_guard)->Unit(benchmark::kMicrosecond);
 
 void stage_schema_validation(benchmark::State& state) {
-    const auto policy = tests::make_policy();
-    const auto request = *pipeline::model::parse_refund_request(json::parse(request_text)).value;
-    const auto context =
-        *pipeline::model::parse_enriched_context(json::parse(context_text), 2).value;
-    const auto claims = pipeline::model::read_claims(request);
-    const auto risk = pipeline::risk::assess(request, context, claims, policy);
-    const auto eval = pipeline::policy::evaluate(request, context, claims, policy, risk.score);
+    const assessed a;
     const auto out = pipeline::reasoning::offline_reasoner{}.reason(
-        {request, context, claims, policy, eval, risk}
+        {a.request, a.context, a.claims, a.policy, a.eval, a.risk}
     );
     for (auto _ : state) {
         benchmark::DoNotOptimize(tests::decision_contract().validate(*out.json).size());
@@ -114,13 +115,10 @@ void stage_schema_validation(benchmark::State& state) {
 BENCHMARK(stage_schema_validation)->Unit(benchmark::kMicrosecond);
 
 void stage_report(benchmark::State& state) {
-    const auto policy = tests::make_policy();
-    const auto request = *pipeline::model::parse_refund_request(json::parse(request_text)).value;
-    const auto context =
-        *pipeline::model::parse_enriched_context(json::parse(context_text), 2).value;
+    const assessed a;
     pipeline::reasoning::offline_reasoner reasoner;
     const auto outcome =
-        pipeline::decide(request, context, policy, reasoner, tests::decision_contract());
+        pipeline::decide(a.request, a.context, a.policy, reasoner, tests::decision_contract());
     for (auto _ : state) {
         benchmark::DoNotOptimize(pipeline::report_json(outcome).size());
     }
@@ -128,14 +126,11 @@ void stage_report(benchmark::State& state) {
 BENCHMARK(stage_report)->Unit(benchmark::kMicrosecond);
 
 void stage_decide(benchmark::State& state) {
-    const auto policy = tests::make_policy();
-    const auto request = *pipeline::model::parse_refund_request(json::parse(request_text)).value;
-    const auto context =
-        *pipeline::model::parse_enriched_context(json::parse(context_text), 2).value;
+    const assessed a;
     pipeline::reasoning::offline_reasoner reasoner;
     for (auto _ : state) {
         const auto outcome =
-            pipeline::decide(request, context, policy, reasoner, tests::decision_contract());
+            pipeline::decide(a.request, a.context, a.policy, reasoner, tests::decision_contract());
         benchmark::DoNotOptimize(outcome.gate.reasons.data());
     }
 }
