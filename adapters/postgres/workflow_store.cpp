@@ -433,8 +433,8 @@ pipeline::model::enriched_context history_enricher::enrich(
 ) {
     pipeline::model::enriched_context c;
     pqxx::read_transaction tx(cx_);
-    // Only what refundbot itself recorded, in the request's currency; there are no dispute
-    // events yet (Stripe disputes arrive with #6), so chargebacks count 0.
+    // Only what refundbot itself recorded, in the request's currency. There are no dispute
+    // events yet (Stripe disputes arrive with #6), so the chargeback count stays unknown.
     const auto stats = tx.exec_params(
         "SELECT "
         " (SELECT count(DISTINCT order_id) FROM requests WHERE customer_id = $1), "

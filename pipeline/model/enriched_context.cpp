@@ -49,8 +49,7 @@ core::parsed<enriched_context> parse_enriched_context(const json::value& v, int 
             rd.integer(*s, p, "refund_count_180d", 0, big, true).value_or(0);
         c.stats.refund_amount_180d =
             rd.amount(*s, p, "refund_amount_180d", exponent, true).value_or(0);
-        c.stats.chargeback_count_365d =
-            rd.integer(*s, p, "chargeback_count_365d", 0, big, true).value_or(0);
+        c.stats.chargeback_count_365d = rd.integer(*s, p, "chargeback_count_365d", 0, big, true);
         c.stats.account_age_days = rd.integer(*s, p, "account_age_days", 0, 100'000, true);
         c.stats.requests_24h = rd.integer(*s, p, "requests_24h", 0, big, true).value_or(0);
     }

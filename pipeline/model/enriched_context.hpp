@@ -18,7 +18,8 @@ struct customer_stats {
     std::int64_t lifetime_spend = 0;  ///< minor units of the order currency
     std::int64_t refund_count_180d = 0;
     std::int64_t refund_amount_180d = 0;  ///< minor units
-    std::int64_t chargeback_count_365d = 0;
+    /// Unknown (nullopt) when no dispute source reports on this customer.
+    std::optional<std::int64_t> chargeback_count_365d;
     std::optional<std::int64_t> account_age_days;
     std::int64_t requests_24h = 0;  ///< refund requests by this customer in the last 24 h
 };

@@ -152,7 +152,14 @@ struct evaluator {
                 "no customer history available");
             return;
         }
-        const auto n = ctx.stats.chargeback_count_365d;
+        if (!ctx.stats.chargeback_count_365d) {
+            add("chargeback_history",
+                rule_kind::review,
+                rule_status::unknown,
+                "no dispute history available for this customer");
+            return;
+        }
+        const auto n = *ctx.stats.chargeback_count_365d;
         add("chargeback_history",
             rule_kind::review,
             n >= pol.manual_review_min_chargebacks ? rule_status::fail : rule_status::pass,

@@ -44,11 +44,14 @@ risk_assessment assess(
     };
 
     if (ctx.has_stats) {
-        // Two chargebacks in a year is the seed's manual-review line: full weight there.
-        add("chargebacks_365d",
-            w.chargebacks,
-            static_cast<double>(s.chargeback_count_365d) / 2.0,
-            count_detail(s.chargeback_count_365d, "chargebacks in 365 days"));
+        // Two chargebacks in a year is the seed's manual-review line: full weight there. An
+        // unknown count adds nothing here; the chargeback_history rule reports it UNKNOWN.
+        if (s.chargeback_count_365d) {
+            add("chargebacks_365d",
+                w.chargebacks,
+                static_cast<double>(*s.chargeback_count_365d) / 2.0,
+                count_detail(*s.chargeback_count_365d, "chargebacks in 365 days"));
+        }
         add("refunds_180d",
             w.refund_count,
             static_cast<double>(s.refund_count_180d) / 3.0,

@@ -182,6 +182,14 @@ INSTANTIATE_TEST_SUITE_P(
             rule_status::fail,
             "2 chargebacks in 365 days; review from 2"},
         rule_case{
+            "chargebacks_unknown_without_dispute_source",
+            "chargeback_history",
+            {},
+            [](json::object& o) { o["customer_stats"].as_object().erase("chargeback_count_365d"); },
+            {},
+            rule_status::unknown,
+            "no dispute history available"},
+        rule_case{
             "chargebacks_unknown",
             "chargeback_history",
             {},
