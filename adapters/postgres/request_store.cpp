@@ -19,6 +19,67 @@ boost::asio::awaitable<intake_outcome> request_store::async_intake(
     co_return out;
 }
 
+namespace {
+
+// A new event for a request that waits for evidence and carries evidence: merge it, move the
+// request back to RECEIVED and decide it again. False when that does not apply.
+bool add_evidence(
+    pqxx::transaction_base& tx,
+    const pipeline::model::refund_request& request,
+    const std::string& source_event_id
+) {
+    if (request.refund.evidence.empty()) {
+        return false;
+    }
+    const auto current = tx.exec_params(
+        "SELECT version FROM requests WHERE request_id = $1 AND state = 'AWAITING_EVIDENCE' FOR "
+        "UPDATE",
+        request.request_id
+    );
+    if (current.empty()) {
+        return false;
+    }
+    const auto claimed = tx.exec_params(
+        "INSERT INTO evidence_events (source, source_event_id, request_id) VALUES ($1, $2, $3) "
+        "ON CONFLICT DO NOTHING",
+        request.source,
+        source_event_id,
+        request.request_id
+    );
+    if (claimed.affected_rows() == 0) {
+        return false;
+    }
+    for (const auto& e : request.refund.evidence) {
+        tx.exec_params(
+            "UPDATE requests SET payload = jsonb_set(payload, '{refund,evidence}', "
+            "  coalesce(payload #> '{refund,evidence}', '[]'::jsonb) || "
+            "  jsonb_build_array(jsonb_build_object('type', $2::text, 'url', $3::text))) "
+            "WHERE request_id = $1",
+            request.request_id,
+            e.type,
+            e.url
+        );
+    }
+    pipeline::workflow::audit_record received;
+    received.request_id = request.request_id;
+    received.event = "EVIDENCE_RECEIVED";
+    received.actor = "system";
+    if (auto error = transition(
+            tx,
+            request.request_id,
+            current[0][0].as<int>(),
+            pipeline::workflow::request_state::awaiting_evidence,
+            pipeline::workflow::request_state::received,
+            std::move(received)
+        )) {
+        throw std::runtime_error(*error);
+    }
+    rearm_job(tx, "decide", request.request_id);
+    return true;
+}
+
+}  // namespace
+
 void request_store::store(
     pqxx::connection_base& cx,
     const pipeline::model::refund_request& request,
@@ -52,19 +113,40 @@ void request_store::store(
             payload_json
         );
         if (inserted.empty()) {
-            const auto existing = tx.exec_params(
-                "SELECT request_id, state FROM requests WHERE source = $1 AND source_event_id = $2",
-                request.source,
-                source_event_id
-            );
-            if (existing.empty()) {
-                throw request_id_conflict(
-                    "request_id " + request.request_id + " is already used by another source event"
+            const auto find_event = [&]() -> std::optional<intake_outcome> {
+                const auto existing = tx.exec_params(
+                    "SELECT request_id, state FROM requests WHERE source = $1 AND source_event_id "
+                    "= $2 "
+                    "UNION ALL SELECT e.request_id, r.state FROM evidence_events e JOIN requests r "
+                    "USING (request_id) WHERE e.source = $1 AND e.source_event_id = $2",
+                    request.source,
+                    source_event_id
                 );
+                if (existing.empty()) {
+                    return std::nullopt;
+                }
+                return intake_outcome{
+                    existing[0][0].as<std::string>(), existing[0][1].as<std::string>(), true};
+            };
+            // Checked again after add_evidence: it waits for a concurrent delivery of the same
+            // event, whose rows this statement then sees.
+            auto duplicate = find_event();
+            if (!duplicate && add_evidence(tx, request, source_event_id)) {
+                tx.commit();
+                out = {request.request_id, "RECEIVED", false};
+                return;
             }
-            out = {existing[0][0].as<std::string>(), existing[0][1].as<std::string>(), true};
-            tx.commit();
-            return;
+            if (!duplicate) {
+                duplicate = find_event();
+            }
+            if (duplicate) {
+                tx.commit();
+                out = *duplicate;
+                return;
+            }
+            throw request_id_conflict(
+                "request_id " + request.request_id + " is already used by another source event"
+            );
         }
         pipeline::workflow::audit_record record;
         record.request_id = request.request_id;

@@ -55,6 +55,19 @@ void enqueue_job(pqxx::transaction_base& tx, std::string_view kind, const std::s
     tx.exec_params("SELECT pg_notify($1, $2)", std::string(jobs_channel), std::string(kind));
 }
 
+void rearm_job(pqxx::transaction_base& tx, std::string_view kind, const std::string& request_id) {
+    tx.exec_params(
+        "INSERT INTO jobs (kind, request_id) VALUES ($1, $2) ON CONFLICT (kind, request_id) DO "
+        "UPDATE "
+        "SET state = 'queued', attempts = 0, run_after = now(), leased_until = NULL, last_error = "
+        "NULL, "
+        "updated_at = now() WHERE jobs.state IN ('done', 'dead')",
+        std::string(kind),
+        request_id
+    );
+    tx.exec_params("SELECT pg_notify($1, $2)", std::string(jobs_channel), std::string(kind));
+}
+
 std::optional<job> claim_job(pqxx::connection_base& cx, std::chrono::seconds lease) {
     pqxx::work tx(cx);
     const auto r = tx.exec_params(
@@ -214,7 +227,10 @@ request_state apply_decision(
     const auto& d = outcome.guarded.decision;
     tx.exec_params(
         "INSERT INTO decisions (request_id, policy_version, route, risk_score, reasoner, report) "
-        "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (request_id) DO NOTHING",
+        "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (request_id) DO UPDATE SET "
+        "policy_version = EXCLUDED.policy_version, route = EXCLUDED.route, risk_score = "
+        "EXCLUDED.risk_score, "
+        "reasoner = EXCLUDED.reasoner, report = EXCLUDED.report, decided_at = now()",
         request_id,
         outcome.policy_version,
         std::string(pipeline::approval::to_string(outcome.gate.route)),

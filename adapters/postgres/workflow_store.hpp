@@ -38,6 +38,10 @@ struct job {
 /// to listening workers when the transaction commits.
 void enqueue_job(pqxx::transaction_base& tx, std::string_view kind, const std::string& request_id);
 
+/// Queues `kind` for `request_id` again (a request back in RECEIVED is decided anew), resetting
+/// attempts; a job currently running is left to finish.
+void rearm_job(pqxx::transaction_base& tx, std::string_view kind, const std::string& request_id);
+
 /// Leases the next runnable job (queued and due, or running with an expired lease) with
 /// SELECT ... FOR UPDATE SKIP LOCKED, so concurrent workers in any number of processes never
 /// take the same job.

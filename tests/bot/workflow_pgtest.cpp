@@ -167,6 +167,54 @@ TEST(workflow, a_crash_after_the_processor_call_completes_with_the_same_key_and_
     EXPECT_EQ(db.query("SELECT count(*) FROM audit_log WHERE event = 'REFUND_EXECUTED'"), "1");
 }
 
+TEST(workflow, evidence_for_a_waiting_request_sends_it_back_to_a_decision) {
+    tests::scratch_database db;
+    tests::service svc(db.url(), service_env);
+    const auto damaged = [](bool photo) {
+        return json::serialize(tests::request_json([photo](json::object& o) {
+            o["refund"].as_object()["reason_text"] = "Arrived damaged, the glass is cracked";
+            o["refund"].as_object()["evidence"] =
+                photo
+                    ? json::parse(R"([{"type": "photo", "url": "https://example.com/crack.jpg"}])")
+                    : json::array();
+        }));
+    };
+    ASSERT_EQ(post(svc.port, damaged(false)).status, 202);
+    ASSERT_EQ(wait_for(db, state_of(db, "rf_01J0000000"), "PENDING_REVIEW"), "PENDING_REVIEW")
+        << "a damage claim without a photo goes to a human";
+    // The reviewer's "request evidence" click arrives with Slack (#5); its effect is this.
+    db.query("UPDATE requests SET state = 'AWAITING_EVIDENCE', version = version + 1");
+
+    const auto with_photo = damaged(true);
+    const auto send_evidence = [&] {
+        return tests::http(
+            svc.port,
+            {.method = "POST",
+             .target = "/webhooks/requests",
+             .body = with_photo,
+             .headers =
+                 {{"X-Refundbot-Signature",
+                   bot::handlers::sign_refundbot_request(secret, now_s(), with_photo)},
+                  {"X-Refundbot-Event-Id", "evidence-1"}}}
+        );
+    };
+    const auto reply = send_evidence();
+    EXPECT_EQ(reply.status, 202) << reply.body;
+    EXPECT_EQ(wait_for(db, state_of(db, "rf_01J0000000"), "REFUNDED"), "REFUNDED")
+        << svc.process->output();
+    EXPECT_EQ(send_evidence().status, 200) << "the same evidence event again changes nothing";
+    EXPECT_EQ(
+        events_of(db, "rf_01J0000000"),
+        "REQUEST_RECEIVED/system DECISION_MADE/ai:rules SENT_TO_REVIEW/system "
+        "EVIDENCE_RECEIVED/system "
+        "DECISION_MADE/ai:rules AUTO_APPROVED/system EXECUTION_STARTED/system "
+        "REFUND_EXECUTED/system"
+    );
+    EXPECT_EQ(
+        db.query("SELECT jsonb_array_length(payload #> '{refund,evidence}') FROM requests"), "1"
+    );
+}
+
 TEST(workflow, two_processes_run_a_thousand_requests_each_job_once) {
     tests::scratch_database db;
     tests::service a(db.url(), service_env);
