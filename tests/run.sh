@@ -5,6 +5,7 @@
 #
 #   ./tests/run.sh                     RelWithDebInfo build in build/
 #   REFUNDBOT_SANITIZE=ON ./tests/run.sh   ASan+UBSan build in build-sanitize/
+#   REFUNDBOT_TSAN=ON ./tests/run.sh       ThreadSanitizer build in build-tsan/
 #   ./tests/run.sh -R config           extra arguments go to ctest
 set -euo pipefail
 
@@ -14,14 +15,16 @@ cd "$root"
 "$root/deploy/install-deps.sh"
 
 sanitize=${REFUNDBOT_SANITIZE:-OFF}
+tsan=${REFUNDBOT_TSAN:-OFF}
 werror=${REFUNDBOT_WERROR:-ON}
 suffix=""
 [ "$sanitize" = ON ] && suffix=-sanitize
+[ "$tsan" = ON ] && suffix=-tsan
 build=${REFUNDBOT_BUILD_DIR:-$root/build$suffix}
 jobs=${REFUNDBOT_JOBS:-$(nproc)}
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DREFUNDBOT_WERROR="$werror" -DREFUNDBOT_SANITIZE="$sanitize" -DREFUNDBOT_BUILD_TESTS=ON \
+    -DREFUNDBOT_WERROR="$werror" -DREFUNDBOT_SANITIZE="$sanitize" -DREFUNDBOT_TSAN="$tsan" -DREFUNDBOT_BUILD_TESTS=ON \
     -DREFUNDBOT_FAULT_INJECTION=ON >/dev/null
 cmake --build "$build" -j "$jobs"
 
@@ -55,6 +58,7 @@ export REFUNDBOT_TEST_PGPORT="$port"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}
 
 # Tests run one at a time: the readiness test stops and restarts the shared cluster.
 status=0
