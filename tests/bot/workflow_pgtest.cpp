@@ -120,6 +120,24 @@ TEST(workflow, the_seed_cases_end_refunded_in_review_and_denied) {
     EXPECT_EQ(code, 0) << out;
 }
 
+TEST(workflow, a_notification_starts_the_job_without_waiting_for_the_poll) {
+    tests::scratch_database db;
+    tests::env_list env = service_env;
+    env.emplace_back("REFUNDBOT_JOBS_POLL_MS", "60000");  // only LISTEN/NOTIFY can wake a worker
+    tests::service svc(db.url(), env);
+    std::this_thread::sleep_for(500ms);  // workers idle, listener connected
+    const auto begin = std::chrono::steady_clock::now();
+    ASSERT_EQ(post(svc.port, seed("case_a_request.json")).status, 202);
+    EXPECT_EQ(wait_for(db, state_of(db, "rf_case_a"), "REFUNDED", 10s), "REFUNDED");
+    EXPECT_LT(std::chrono::steady_clock::now() - begin, 5s);
+    const auto metrics = tests::http_get(svc.port, "/metrics").body;
+    EXPECT_NE(metrics.find(R"(refundbot_jobs_completed_total{kind="decide"} 1)"), std::string::npos)
+        << metrics;
+    EXPECT_NE(
+        metrics.find(R"(refundbot_jobs_completed_total{kind="execute"} 1)"), std::string::npos
+    ) << metrics;
+}
+
 TEST(workflow, ten_concurrent_redeliveries_refund_at_most_once) {
     tests::scratch_database db;
     tests::service svc(db.url(), service_env);
