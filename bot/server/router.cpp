@@ -12,9 +12,17 @@ router& router::add(std::string method, std::string path, handler h) {
     return *this;
 }
 
+router& router::fallback(handler h) {
+    fallback_ = std::move(h);
+    return *this;
+}
+
 router::match router::find(std::string_view method, std::string_view path) const {
     const auto it = routes_.find(path);
     if (it == routes_.end()) {
+        if (fallback_) {
+            return {match::kind::found, &fallback_, "fallback", {}};
+        }
         return {};
     }
     match m;

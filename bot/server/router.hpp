@@ -33,7 +33,12 @@ public:
 
     [[nodiscard]] match find(std::string_view method, std::string_view path) const;
 
+    /// Answers every request no route matches (route label "fallback"): loopback fakes of
+    /// external APIs in tests serve any path through it. The service itself sets none.
+    router& fallback(handler h);
+
 private:
+    handler fallback_;
     std::map<std::string, std::map<std::string, handler>, std::less<>> routes_;  // path -> method
 };
 
