@@ -1,5 +1,6 @@
 # Generates a C++ source that holds template files as string constants, so the binary and the
-# tests read exactly the committed files. Run with -DOUT= -DBASE= -DFILES="a;b" (relative paths).
+# tests read exactly the committed files. Run with -DOUT= -DBASE= -DFILES="a|b" (relative paths).
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "")
 foreach(rel IN LISTS FILES)
     file(READ "${BASE}/${rel}" text)

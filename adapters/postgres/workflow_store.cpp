@@ -45,19 +45,28 @@ std::chrono::milliseconds backoff(int attempts) {
 
 }  // namespace
 
-void enqueue_job(pqxx::transaction_base& tx, std::string_view kind, const std::string& request_id) {
+void enqueue_job(
+    pqxx::transaction_base& tx,
+    std::string_view kind,
+    const std::string& request_id,
+    const std::string& key,
+    const std::optional<std::string>& payload
+) {
     tx.exec_params(
-        "INSERT INTO jobs (kind, request_id) VALUES ($1, $2) ON CONFLICT (kind, request_id) DO "
-        "NOTHING",
+        "INSERT INTO jobs (kind, request_id, job_key, payload) VALUES ($1, NULLIF($2, ''), $3, "
+        "$4::jsonb) ON CONFLICT (kind, request_id, job_key) DO NOTHING",
         std::string(kind),
-        request_id
+        request_id,
+        key,
+        payload
     );
     tx.exec_params("SELECT pg_notify($1, $2)", std::string(jobs_channel), std::string(kind));
 }
 
 void rearm_job(pqxx::transaction_base& tx, std::string_view kind, const std::string& request_id) {
     tx.exec_params(
-        "INSERT INTO jobs (kind, request_id) VALUES ($1, $2) ON CONFLICT (kind, request_id) DO "
+        "INSERT INTO jobs (kind, request_id) VALUES ($1, $2) ON CONFLICT (kind, request_id, "
+        "job_key) DO "
         "UPDATE "
         "SET state = 'queued', attempts = 0, run_after = now(), leased_until = NULL, last_error = "
         "NULL, "
@@ -77,7 +86,8 @@ std::optional<job> claim_job(pqxx::connection_base& cx, std::chrono::seconds lea
         "  WHERE (state = 'queued' AND run_after <= now()) OR (state = 'running' AND leased_until "
         "< now()) "
         "  ORDER BY run_after LIMIT 1 FOR UPDATE SKIP LOCKED) "
-        "RETURNING job_id, kind, request_id, attempts, max_attempts",
+        "RETURNING job_id, kind, COALESCE(request_id, ''), attempts, max_attempts, job_key, "
+        "COALESCE(payload::text, '')",
         static_cast<double>(lease.count())
     );
     tx.commit();
@@ -90,6 +100,8 @@ std::optional<job> claim_job(pqxx::connection_base& cx, std::chrono::seconds lea
         r[0][2].as<std::string>(),
         r[0][3].as<int>(),
         r[0][4].as<int>(),
+        r[0][5].as<std::string>(),
+        r[0][6].as<std::string>(),
     };
 }
 
@@ -216,7 +228,8 @@ request_state apply_decision(
     pqxx::connection_base& cx,
     const std::string& request_id,
     int version,
-    const pipeline::decision_outcome& outcome
+    const pipeline::decision_outcome& outcome,
+    bool post_review_card
 ) {
     pqxx::work tx(cx);
     const auto current = load_request(tx, request_id, true);
@@ -268,6 +281,10 @@ request_state apply_decision(
     }
     if (target == request_state::auto_approved) {
         enqueue_job(tx, "execute", request_id);
+    }
+    if (target == request_state::pending_review && post_review_card) {
+        // Keyed by the version the card is for: evidence re-opening the request gets a new one.
+        enqueue_job(tx, "slack_card", request_id, std::to_string(version + 2));
     }
     tx.commit();
     return target;
@@ -394,6 +411,11 @@ void finish_execution(
             tx, order.request_id, current.version, request_state::executing, to, event
         )) {
         throw std::runtime_error(*e);
+    }
+    // A reviewed request's card shows the outcome.
+    if (!tx.exec_params("SELECT 1 FROM slack_cards WHERE request_id = $1 LIMIT 1", order.request_id)
+             .empty()) {
+        enqueue_job(tx, "slack_resolve", order.request_id, std::to_string(current.version + 1));
     }
     tx.commit();
 }

@@ -28,15 +28,23 @@ inline constexpr std::string_view jobs_channel = "refundbot_jobs";
 
 struct job {
     std::int64_t job_id = 0;
-    std::string kind;  ///< "decide" or "execute"
-    std::string request_id;
-    int attempts = 0;  ///< including this one
+    std::string kind;  ///< "decide", "execute", "slack_card", ...
+    std::string request_id;  ///< empty for jobs about no one request (the daily summary)
+    int attempts = 0;        ///< including this one
     int max_attempts = 0;
+    std::string key;      ///< tells jobs of one kind for one request apart
+    std::string payload;  ///< JSON text, or empty
 };
 
-/// Adds a job in the caller's transaction (idempotent per kind and request) and announces it
-/// to listening workers when the transaction commits.
-void enqueue_job(pqxx::transaction_base& tx, std::string_view kind, const std::string& request_id);
+/// Adds a job in the caller's transaction (idempotent per kind, request and key) and announces
+/// it to listening workers when the transaction commits.
+void enqueue_job(
+    pqxx::transaction_base& tx,
+    std::string_view kind,
+    const std::string& request_id,
+    const std::string& key = {},
+    const std::optional<std::string>& payload = std::nullopt
+);
 
 /// Queues `kind` for `request_id` again (a request back in RECEIVED is decided anew), resetting
 /// attempts; a job currently running is left to finish.
@@ -88,13 +96,15 @@ void listen_for_jobs(
 );
 
 /// Stores a decision and moves the request RECEIVED -> DECIDED -> its route's state, with the
-/// audit events, in one transaction; enqueues the execute job for an auto-approval. A request
-/// that is no longer RECEIVED (the job ran twice) is left alone. @return the new state.
+/// audit events, in one transaction; enqueues the execute job for an auto-approval, and the
+/// Slack review card job for a manual review when `post_review_card`. A request that is no
+/// longer RECEIVED (the job ran twice) is left alone. @return the new state.
 pipeline::workflow::request_state apply_decision(
     pqxx::connection_base& cx,
     const std::string& request_id,
     int version,
-    const pipeline::decision_outcome& outcome
+    const pipeline::decision_outcome& outcome,
+    bool post_review_card = false
 );
 
 /// Prepares the one execution of an approved request: validates the amount against what is
@@ -104,7 +114,8 @@ pipeline::workflow::request_state apply_decision(
     pqxx::connection_base& cx, const std::string& request_id, std::string_view processor
 );
 
-/// Records the processor's answer: REFUNDED or EXECUTION_FAILED, with the audit event.
+/// Records the processor's answer: REFUNDED or EXECUTION_FAILED, with the audit event; a request
+/// with a Slack review card gets a job to show the outcome on it.
 /// @throws std::runtime_error for a retryable failure, so the job retries with the same key.
 void finish_execution(
     pqxx::connection_base& cx,

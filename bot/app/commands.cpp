@@ -1,7 +1,9 @@
 // The composition root: the only place that reads config and builds adapters from it.
 #include "bot/app/commands.hpp"
 
+#include "adapters/http/client.hpp"
 #include "adapters/postgres/database.hpp"
+#include "adapters/slack/web_api.hpp"
 #include "adapters/postgres/migrations.hpp"
 #include "adapters/postgres/request_store.hpp"
 #include "adapters/telemetry/log.hpp"
@@ -11,7 +13,9 @@
 #include "bot/handlers/health.hpp"
 #include "bot/handlers/intake_webhook.hpp"
 #include "bot/handlers/metrics.hpp"
+#include "bot/handlers/slack_endpoints.hpp"
 #include "bot/orchestrator/job_workers.hpp"
+#include "bot/orchestrator/slack_review_jobs.hpp"
 #include "bot/server/http_server.hpp"
 #include "pipeline/core/json_reader.hpp"
 #include "pipeline/core/redact.hpp"
@@ -179,7 +183,46 @@ int run_serve(const std::optional<std::string>& config_file) {
     const pipeline::reasoning::schema_validator contract(
         boost::json::parse(templates::get("decision/decision.schema.json"))
     );
-    orchestrator::job_workers workers(cfg->db, cfg->jobs, *policy, contract, metrics);
+    adapters::http::client http_client;
+    std::optional<adapters::slack::web_api> slack_api;
+    std::optional<orchestrator::slack_review_jobs> slack_jobs;
+    if (cfg->slack.enabled()) {
+        slack_api.emplace(http_client, cfg->slack.api, metrics);
+        try {
+            const auto who = slack_api->auth_test();
+            if (!who.ok) {
+                log.error(
+                    "Slack rejected the bot token (auth.test); check REFUNDBOT_SLACK_BOT_TOKEN",
+                    {{"error", who.error}}
+                );
+                return exit_failure;
+            }
+            log.info(
+                "connected to Slack",
+                {{"team", who.body.contains("team") ? std::string(who.body.at("team").as_string()) : ""},
+                 {"bot_user", who.body.contains("user_id") ? std::string(who.body.at("user_id").as_string()) : ""}}
+            );
+        } catch (const std::exception& e) {
+            log.error("cannot reach Slack (auth.test)", {{"error", e.what()}});
+            return exit_failure;
+        }
+        slack_jobs.emplace(
+            orchestrator::slack_review_settings{
+                cfg->slack.review_channel,
+                cfg->slack.summary_channel,
+                cfg->summary.time,
+                cfg->summary.timezone,
+                cfg->review.authority,
+                cfg->review.remind_after,
+                cfg->review.escalate_after},
+            *slack_api
+        );
+    } else {
+        log.warn("Slack disabled: set REFUNDBOT_SLACK_BOT_TOKEN to post review cards");
+    }
+    orchestrator::job_workers workers(
+        cfg->db, cfg->jobs, *policy, contract, metrics, slack_jobs ? &*slack_jobs : nullptr
+    );
     register_service_metrics(metrics, db);
 
     postgres::request_store requests(db);
@@ -194,6 +237,12 @@ int run_serve(const std::optional<std::string>& config_file) {
         .add("GET", "/readyz", handlers::readyz(db))
         .add("GET", "/metrics", handlers::metrics(metrics))
         .add("POST", "/webhooks/requests", handlers::intake_webhook(cfg->intake, requests));
+    if (cfg->slack.enabled()) {
+        const handlers::slack_endpoint_settings slack_settings{
+            cfg->slack.signing_secret, cfg->slack.signature_tolerance};
+        routes.add("POST", "/slack/interactions", handlers::slack_interactions(slack_settings, db))
+            .add("POST", "/slack/commands", handlers::slack_commands(slack_settings, db));
+    }
 
     asio::io_context ioc(static_cast<int>(cfg->io_threads));
     server::http_server http(ioc, cfg->http, routes, metrics);

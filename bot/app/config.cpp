@@ -3,6 +3,9 @@
 // once. deploy/config.example.toml lists the same keys; a test keeps the two in step.
 #include "bot/app/config.hpp"
 
+#include "adapters/http/url.hpp"
+#include "pipeline/core/money.hpp"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -12,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <variant>
 
@@ -28,7 +32,8 @@ struct found_value {
     bool from_env = false;
 };
 
-enum class kind { integer, string, boolean, secret };
+/// `structured`: a TOML array or table (approver lists, amounts per currency); file only.
+enum class kind { integer, string, boolean, secret, structured };
 
 struct key_spec {
     std::string_view section;
@@ -39,6 +44,8 @@ struct key_spec {
     std::vector<std::string_view> choices;
     // Applies a value already checked against type, range and choices.
     std::function<std::string(config&, const found_value&)> apply;
+    // For `structured` keys: checks and applies the TOML node; returns the error or "".
+    std::function<std::string(config&, const toml::node&)> apply_node = {};
 };
 
 std::string quoted(std::string_view s) {
@@ -107,6 +114,8 @@ std::string check_and_apply(const key_spec& spec, config& cfg, const found_value
                 return "expected true or false, got " + v.shown;
             }
             break;
+        case kind::structured:
+            return "set it in the config file (a TOML array or table)";
         case kind::string:
         case kind::secret: {
             const auto* s = as_string(v);
@@ -172,6 +181,67 @@ key_spec secret_key(
                 set(c, *as_string(v));
                 return std::string();
             }};
+}
+
+found_value from_toml(const toml::node& node);
+
+key_spec structured_key(
+    std::string_view section,
+    std::string_view key,
+    std::function<std::string(config&, const toml::node&)> apply
+) {
+    return {section, key, kind::structured, 0, 0, {}, {}, std::move(apply)};
+}
+
+// `{ USD = "500.00", JPY = "50000" }` as minor units per currency.
+std::string read_amounts(const toml::node& node, std::map<std::string, std::int64_t>& out) {
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+        return "expected a table of amounts per currency, like { USD = \"500.00\" }";
+    }
+    for (const auto& [code, value] : *table) {
+        const std::string currency(code.str());
+        const auto exponent = pipeline::core::currency_exponent(currency);
+        if (!exponent) {
+            return quoted(currency) + " is not an ISO 4217 currency code";
+        }
+        const auto text = value.value_exact<std::string>();
+        if (!text) {
+            return currency + ": expected the amount as a decimal string, like \"500.00\"";
+        }
+        std::string error;
+        const auto minor = pipeline::core::parse_minor_units(*text, *exponent, error);
+        if (!minor || *minor < 0) {
+            return currency + ": " + (error.empty() ? "must not be negative" : error);
+        }
+        out[currency] = *minor;
+    }
+    return {};
+}
+
+bool slack_id(std::string_view id) {
+    if (id.size() < 3 || (id[0] != 'U' && id[0] != 'W' && id[0] != 'S')) {
+        return false;
+    }
+    return std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    });
+}
+
+std::string read_ids(const toml::node& node, std::vector<std::string>& out) {
+    const auto* array = node.as_array();
+    if (array == nullptr) {
+        return "expected an array of Slack user (U...) or user group (S...) ids";
+    }
+    for (const auto& item : *array) {
+        const auto id = item.value_exact<std::string>();
+        if (!id || !slack_id(*id)) {
+            return "expected Slack user (U...) or user group (S...) ids, got " +
+                   from_toml(item).shown;
+        }
+        out.push_back(*id);
+    }
+    return {};
 }
 
 std::string trim_trailing_newlines(std::string s) {
@@ -315,11 +385,125 @@ const std::vector<key_spec>& keys() {
             24 * 365,
             [](config& c, std::int64_t v) { c.jobs.evidence_ttl = std::chrono::hours(v); }
         ));
+        k.push_back(integer_key("jobs", "sweep_interval_s", 1, 3600, [](config& c, std::int64_t v) {
+            c.jobs.sweep_interval = seconds(v);
+        }));
         k.push_back(string_key("policy", "file", {}, [](config& c, const std::string& v) {
             if (v.empty()) {
                 return std::string("must not be empty");
             }
             c.policy_file = v;
+            return std::string();
+        }));
+
+        k.push_back(string_key("slack", "api_base_url", {}, [](config& c, const std::string& v) {
+            if (auto parsed = adapters::http::parse_url(v); !parsed.value) {
+                return parsed.error;
+            }
+            c.slack.api.api_base_url = v;
+            return std::string();
+        }));
+        k.push_back(secret_key("slack", "bot_token", [](config& c, std::string v) {
+            c.slack.api.bot_token = pipeline::core::secret(std::move(v));
+        }));
+        k.push_back(secret_key("slack", "signing_secret", [](config& c, std::string v) {
+            c.slack.signing_secret = pipeline::core::secret(std::move(v));
+        }));
+        for (const auto* channel : {"review_channel", "summary_channel"}) {
+            k.push_back(string_key("slack", channel, {}, [channel](config& c, const std::string& v) {
+                if (v.empty() || v.find_first_of(" #") != std::string::npos) {
+                    return "expected a channel id (C0123ABCD), got " + quoted(v);
+                }
+                (std::string_view(channel) == "review_channel" ? c.slack.review_channel
+                                                                : c.slack.summary_channel) = v;
+                return std::string();
+            }));
+        }
+        k.push_back(integer_key(
+            "slack",
+            "signature_tolerance_s",
+            1,
+            3600,
+            [](config& c, std::int64_t v) { c.slack.signature_tolerance = seconds(v); }
+        ));
+        k.push_back(integer_key(
+            "slack",
+            "post_interval_ms",
+            0,
+            60'000,
+            [](config& c, std::int64_t v) { c.slack.api.post_interval = milliseconds(v); }
+        ));
+
+        k.push_back(structured_key("review", "approvers", [](config& c, const toml::node& n) {
+            const auto* array = n.as_array();
+            if (array == nullptr) {
+                return std::string("expected [[review.approvers]] tables with id and max");
+            }
+            for (const auto& item : *array) {
+                const auto* t = item.as_table();
+                const auto id = t != nullptr ? (*t)["id"].value_exact<std::string>() : std::nullopt;
+                if (!id || !slack_id(*id)) {
+                    return "each approver needs id = a Slack user (U...) or group (S...) id, at line " +
+                           std::to_string(item.source().begin.line);
+                }
+                pipeline::approval::approver a{*id, {}};
+                const auto* max = t->get("max");
+                if (max == nullptr) {
+                    return "approver " + *id + " needs max = { CUR = \"amount\" }";
+                }
+                if (auto e = read_amounts(*max, a.max); !e.empty()) {
+                    return "approver " + *id + " max: " + e;
+                }
+                c.review.authority.approvers.push_back(std::move(a));
+            }
+            return std::string();
+        }));
+        k.push_back(structured_key("review", "viewers", [](config& c, const toml::node& n) {
+            return read_ids(n, c.review.authority.viewers);
+        }));
+        k.push_back(structured_key("review", "backup_approvers", [](config& c, const toml::node& n) {
+            return read_ids(n, c.review.authority.backup_approvers);
+        }));
+        k.push_back(structured_key("review", "four_eyes_over", [](config& c, const toml::node& n) {
+            return read_amounts(n, c.review.authority.four_eyes_over);
+        }));
+        k.push_back(structured_key("review", "confirm_over", [](config& c, const toml::node& n) {
+            return read_amounts(n, c.review.authority.confirm_over);
+        }));
+        k.push_back(integer_key(
+            "review",
+            "remind_after_s",
+            1,
+            3600 * 24 * 30,
+            [](config& c, std::int64_t v) { c.review.remind_after = seconds(v); }
+        ));
+        k.push_back(integer_key(
+            "review",
+            "escalate_after_s",
+            1,
+            3600 * 24 * 30,
+            [](config& c, std::int64_t v) { c.review.escalate_after = seconds(v); }
+        ));
+
+        k.push_back(string_key("summary", "time", {}, [](config& c, const std::string& v) {
+            const bool shape = v.size() == 5 && v[2] == ':' &&
+                               std::isdigit(static_cast<unsigned char>(v[0])) &&
+                               std::isdigit(static_cast<unsigned char>(v[1])) &&
+                               std::isdigit(static_cast<unsigned char>(v[3])) &&
+                               std::isdigit(static_cast<unsigned char>(v[4]));
+            if (!shape || std::stoi(v.substr(0, 2)) > 23 || std::stoi(v.substr(3)) > 59) {
+                return "expected HH:MM (24-hour), got " + quoted(v);
+            }
+            c.summary.time = v;
+            return std::string();
+        }));
+        k.push_back(string_key("summary", "timezone", {}, [](config& c, const std::string& v) {
+            // The zone database PostgreSQL uses too (Debian builds it with the system tzdata).
+            if (v.empty() || v.find("..") != std::string::npos || v.front() == '/' ||
+                !std::ifstream("/usr/share/zoneinfo/" + v)) {
+                return "expected an IANA time zone name such as \"Europe/Berlin\", got " + quoted(v);
+            }
+            c.summary.timezone = v;
             return std::string();
         }));
 
@@ -490,6 +674,12 @@ config_result load_config(const std::optional<std::string>& path, const env_look
                     );
                     continue;
                 }
+                if (spec->type == kind::structured) {
+                    if (auto error = spec->apply_node(cfg, node); !error.empty()) {
+                        errors.push_back(where + error);
+                    }
+                    continue;
+                }
                 if (auto error = check_and_apply(*spec, cfg, from_toml(node)); !error.empty()) {
                     errors.push_back(where + error);
                 }
@@ -524,6 +714,23 @@ config_result load_config(const std::optional<std::string>& path, const env_look
         }
     }
 
+    if (cfg.slack.enabled()) {
+        if (cfg.slack.signing_secret.empty()) {
+            errors.push_back(
+                "slack.signing_secret: required when slack.bot_token is set (set "
+                "REFUNDBOT_SLACK_SIGNING_SECRET or slack.signing_secret_file)"
+            );
+        }
+        if (cfg.slack.review_channel.empty()) {
+            errors.push_back("slack.review_channel: required when slack.bot_token is set");
+        }
+        if (cfg.review.authority.empty()) {
+            errors.push_back(
+                "review.approvers: at least one [[review.approvers]] entry is required when "
+                "slack.bot_token is set"
+            );
+        }
+    }
     if (!errors.empty()) {
         return {std::nullopt, std::move(errors)};
     }

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "adapters/postgres/settings.hpp"
+#include "adapters/slack/web_api.hpp"
 #include "adapters/telemetry/log.hpp"
 #include "bot/handlers/intake_webhook.hpp"
 #include "bot/orchestrator/job_workers.hpp"
 #include "bot/server/http_server.hpp"
+#include "pipeline/approval/authority.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -18,6 +20,30 @@ namespace refundbot::bot::app {
 
 enum class run_mode { production, sandbox };
 
+/// The Slack app: Web API access, request signing, channels. Off until a bot token is set.
+struct slack_config {
+    adapters::slack::slack_settings api;
+    pipeline::core::secret signing_secret;
+    std::chrono::seconds signature_tolerance{300};
+    std::string review_channel;
+    std::string summary_channel;
+
+    [[nodiscard]] bool enabled() const { return !api.bot_token.empty(); }
+};
+
+/// Who reviews, and when reviews are chased.
+struct review_config {
+    pipeline::approval::authority_settings authority;
+    std::chrono::seconds remind_after{4 * 3600};
+    std::chrono::seconds escalate_after{24 * 3600};
+};
+
+/// The managers' daily post (to slack.summary_channel).
+struct summary_config {
+    std::string time = "09:00";  ///< HH:MM local time
+    std::string timezone = "UTC";  ///< IANA name
+};
+
 /// Everything the service reads at start, already validated. Adapters receive the parts they
 /// need as plain settings structs; only bot/app knows this type.
 struct config {
@@ -29,6 +55,9 @@ struct config {
     adapters::postgres::database_settings db;
     handlers::intake_settings intake;
     orchestrator::worker_settings jobs;
+    slack_config slack;
+    review_config review;
+    summary_config summary;
     std::string policy_file = "deploy/policy.example.json";
     bool auto_migrate = true;
     adapters::telemetry::log_level log_level = adapters::telemetry::log_level::info;

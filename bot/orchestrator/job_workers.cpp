@@ -24,7 +24,8 @@ struct job_workers::impl {
         worker_settings s,
         pipeline::policy::refund_policy p,
         const pipeline::reasoning::schema_validator& c,
-        adapters::telemetry::metrics_registry& metrics
+        adapters::telemetry::metrics_registry& metrics,
+        job_extension* ext
     )
         : db_settings(db),
           settings(s),
@@ -35,6 +36,7 @@ struct job_workers::impl {
               return postgres::connection_pool(db);
           }()),
           processor(pool),
+          extension(ext),
           jobs_done(metrics.counter(
               "refundbot_jobs_completed_total", "Jobs run to completion, by kind.", {"kind"}
           )),
@@ -55,6 +57,7 @@ struct job_workers::impl {
     const pipeline::reasoning::schema_validator& contract;
     postgres::connection_pool pool;
     postgres::sandbox_processor processor;
+    job_extension* extension;
     adapters::telemetry::counter_family& jobs_done;
     adapters::telemetry::counter_family& jobs_failed;
     adapters::telemetry::counter_family& jobs_dead;
@@ -82,7 +85,8 @@ void job_workers::impl::expire_waiting_requests() {
     )
                          .count();
     auto due = next_sweep_ms.load();
-    if (now < due || !next_sweep_ms.compare_exchange_strong(due, now + 60'000)) {
+    const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(settings.sweep_interval);
+    if (now < due || !next_sweep_ms.compare_exchange_strong(due, now + interval.count())) {
         return;
     }
     try {
@@ -91,8 +95,11 @@ void job_workers::impl::expire_waiting_requests() {
             n > 0) {
             log.info("evidence requests expired", {{"count", n}});
         }
+        if (extension != nullptr) {
+            extension->sweep(lease.get());
+        }
     } catch (const std::exception& e) {
-        log.warn("cannot expire evidence requests", {{"error", e.what()}});
+        log.warn("periodic sweep failed", {{"error", e.what()}});
     }
 }
 
@@ -113,7 +120,9 @@ void job_workers::impl::run_job(const postgres::job& j) {
         const auto context = enricher.enrich(stored.request);
         pipeline::reasoning::offline_reasoner reasoner;
         const auto outcome = pipeline::decide(stored.request, context, policy, reasoner, contract);
-        const auto state = postgres::apply_decision(cx, j.request_id, stored.version, outcome);
+        const auto state = postgres::apply_decision(
+            cx, j.request_id, stored.version, outcome, extension != nullptr
+        );
         log.info(
             "decided",
             {{"refund_request_id", j.request_id},
@@ -142,6 +151,10 @@ void job_workers::impl::run_job(const postgres::job& j) {
              {"refund_id", result.refund_id},
              {"processor", processor.name()}}
         );
+        return;
+    }
+    if (extension != nullptr && extension->handles(j.kind)) {
+        extension->run(j, cx);
         return;
     }
     throw std::runtime_error("unknown job kind " + j.kind);
@@ -208,10 +221,12 @@ job_workers::job_workers(
     worker_settings settings,
     pipeline::policy::refund_policy policy,
     const pipeline::reasoning::schema_validator& contract,
-    adapters::telemetry::metrics_registry& metrics
+    adapters::telemetry::metrics_registry& metrics,
+    job_extension* extension
 )
-    : impl_(std::make_unique<impl>(std::move(db), settings, std::move(policy), contract, metrics)) {
-}
+    : impl_(std::make_unique<impl>(
+          std::move(db), settings, std::move(policy), contract, metrics, extension
+      )) {}
 
 job_workers::~job_workers() {
     stop();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "adapters/postgres/settings.hpp"
+#include "adapters/postgres/workflow_store.hpp"
 #include "pipeline/policy/policy.hpp"
 #include "pipeline/reasoning/schema_validator.hpp"
 
@@ -20,6 +21,19 @@ struct worker_settings {
     std::chrono::milliseconds poll{1000};  ///< fallback when no NOTIFY arrives
     /// AWAITING_EVIDENCE longer than this expires.
     std::chrono::seconds evidence_ttl{7 * 24 * 3600};
+    /// How often an idle worker runs the periodic sweeps (expiry, reminders, summaries).
+    std::chrono::seconds sweep_interval{60};
+};
+
+/// Jobs beyond the core workflow (the Slack review loop), run by the same workers.
+class job_extension {
+public:
+    virtual ~job_extension() = default;
+    [[nodiscard]] virtual bool handles(std::string_view kind) const = 0;
+    /// Runs one job; an exception makes it retry with backoff.
+    virtual void run(const adapters::postgres::job& j, pqxx::connection_base& cx) = 0;
+    /// Queues periodic work (reminders, the daily summary); called from idle workers.
+    virtual void sweep(pqxx::connection_base& cx) = 0;
 };
 
 /// Runs the workflow's jobs: `decide` (enrich from history, the pure pipeline with the offline
@@ -36,7 +50,8 @@ public:
         worker_settings settings,
         pipeline::policy::refund_policy policy,
         const pipeline::reasoning::schema_validator& contract,
-        adapters::telemetry::metrics_registry& metrics
+        adapters::telemetry::metrics_registry& metrics,
+        job_extension* extension = nullptr
     );
     ~job_workers();
     job_workers(const job_workers&) = delete;
