@@ -27,7 +27,8 @@ std::optional<human_decision> last_decision(pqxx::transaction_base& tx, const st
     if (r.empty()) {
         return std::nullopt;
     }
-    return human_decision{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>()};
+    return human_decision{
+        r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>()};
 }
 
 std::vector<std::string> approvers_of(pqxx::transaction_base& tx, const std::string& id) {
@@ -47,19 +48,23 @@ struct action_effect {
 
 action_effect effect_of(review_action a) {
     switch (a) {
-    case review_action::approve: return {request_state::approved, "REVIEW_APPROVED"};
-    case review_action::deny: return {request_state::denied, "REVIEW_DENIED"};
-    case review_action::request_evidence:
-        return {request_state::awaiting_evidence, "EVIDENCE_REQUESTED"};
-    case review_action::offer_replacement:
-        return {request_state::replacement_offered, "REPLACEMENT_OFFERED"};
-    case review_action::offer_store_credit:
-        return {request_state::replacement_offered, "STORE_CREDIT_OFFERED"};
+        case review_action::approve:
+            return {request_state::approved, "REVIEW_APPROVED"};
+        case review_action::deny:
+            return {request_state::denied, "REVIEW_DENIED"};
+        case review_action::request_evidence:
+            return {request_state::awaiting_evidence, "EVIDENCE_REQUESTED"};
+        case review_action::offer_replacement:
+            return {request_state::replacement_offered, "REPLACEMENT_OFFERED"};
+        case review_action::offer_store_credit:
+            return {request_state::replacement_offered, "STORE_CREDIT_OFFERED"};
     }
     throw std::logic_error("unknown review action");
 }
 
-refund_stats stats_between(pqxx::transaction_base& tx, const std::string& from, const std::string& to) {
+refund_stats stats_between(
+    pqxx::transaction_base& tx, const std::string& from, const std::string& to
+) {
     refund_stats s;
     const auto counts = tx.exec_params(
         "SELECT (SELECT count(*) FROM requests WHERE received_at >= $1 AND received_at < $2), "
@@ -156,11 +161,16 @@ bool enqueue_job_now(
 
 std::string_view to_string(review_action a) {
     switch (a) {
-    case review_action::approve: return "approve";
-    case review_action::deny: return "deny";
-    case review_action::request_evidence: return "request_evidence";
-    case review_action::offer_replacement: return "offer_replacement";
-    case review_action::offer_store_credit: return "offer_store_credit";
+        case review_action::approve:
+            return "approve";
+        case review_action::deny:
+            return "deny";
+        case review_action::request_evidence:
+            return "request_evidence";
+        case review_action::offer_replacement:
+            return "offer_replacement";
+        case review_action::offer_store_credit:
+            return "offer_store_credit";
     }
     return "unknown";
 }
@@ -195,9 +205,12 @@ std::optional<card_ref> find_card(
     return card_ref{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<int>()};
 }
 
-std::optional<std::string> decision_report(pqxx::connection_base& cx, const std::string& request_id) {
+std::optional<std::string> decision_report(
+    pqxx::connection_base& cx, const std::string& request_id
+) {
     pqxx::read_transaction tx(cx);
-    const auto r = tx.exec_params("SELECT report::text FROM decisions WHERE request_id = $1", request_id);
+    const auto r =
+        tx.exec_params("SELECT report::text FROM decisions WHERE request_id = $1", request_id);
     if (r.empty()) {
         return std::nullopt;
     }
@@ -249,9 +262,8 @@ review_outcome apply_review(pqxx::connection_base& cx, const review_input& in) {
     e.actor = actor;
     e.amount_requested = current.request.refund.amount_requested;
     e.currency = current.request.order.currency;
-    e.human_override = in.action == review_action::deny
-                           ? "DENY:" + in.reason
-                           : std::string(to_string(in.action));
+    e.human_override =
+        in.action == review_action::deny ? "DENY:" + in.reason : std::string(to_string(in.action));
     if (auto why = transition(
             tx, in.request_id, current.version, request_state::pending_review, effect.to, e
         )) {
@@ -336,7 +348,8 @@ std::optional<request_summary> summarize_request(
     pqxx::connection_base& cx, const std::string& request_id
 ) {
     pqxx::read_transaction tx(cx);
-    const auto r = tx.exec_params(std::string(summary_columns) + "WHERE request_id = $1", request_id);
+    const auto r =
+        tx.exec_params(std::string(summary_columns) + "WHERE request_id = $1", request_id);
     if (r.empty()) {
         return std::nullopt;
     }
@@ -365,7 +378,9 @@ refund_stats stats_since(pqxx::connection_base& cx, std::chrono::seconds window)
     return stats_between(tx, range[0][0].as<std::string>(), range[0][1].as<std::string>());
 }
 
-refund_stats stats_for_day(pqxx::connection_base& cx, const std::string& day, const std::string& tz) {
+refund_stats stats_for_day(
+    pqxx::connection_base& cx, const std::string& day, const std::string& tz
+) {
     pqxx::read_transaction tx(cx);
     const auto range = tx.exec_params(
         "SELECT ($1::date::timestamp AT TIME ZONE $2)::text, "
@@ -377,7 +392,9 @@ refund_stats stats_for_day(pqxx::connection_base& cx, const std::string& day, co
 }
 
 int schedule_reminders(
-    pqxx::connection_base& cx, std::chrono::seconds remind_after, std::chrono::seconds escalate_after
+    pqxx::connection_base& cx,
+    std::chrono::seconds remind_after,
+    std::chrono::seconds escalate_after
 ) {
     pqxx::work tx(cx);
     int queued = 0;
@@ -412,7 +429,8 @@ std::vector<std::string> schedule_daily_summaries(
         "first AS (SELECT GREATEST(COALESCE((SELECT max(day) + 1 FROM daily_summaries), "
         "(SELECT day FROM latest)), (SELECT day FROM latest) - 6) AS day) "
         "INSERT INTO daily_summaries (day, timezone) SELECT d::date, $2 FROM "
-        "generate_series((SELECT day FROM first)::timestamp, (SELECT day FROM latest)::timestamp, interval '1 day') d "
+        "generate_series((SELECT day FROM first)::timestamp, (SELECT day FROM latest)::timestamp, "
+        "interval '1 day') d "
         "ON CONFLICT DO NOTHING RETURNING day::text",
         hh_mm,
         tz

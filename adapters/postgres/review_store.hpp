@@ -97,7 +97,9 @@ void record_review_event(
 );
 
 /// A request id for a request id, order id or ticket id (the most recent match).
-[[nodiscard]] std::optional<std::string> find_request_id(pqxx::connection_base& cx, std::string_view id);
+[[nodiscard]] std::optional<std::string> find_request_id(
+    pqxx::connection_base& cx, std::string_view id
+);
 
 struct request_summary {
     std::string request_id;
@@ -142,7 +144,9 @@ struct refund_stats {
 /// Queues one reminder per request in review longer than `remind_after`, and one escalation
 /// per request longer than `escalate_after`; each only ever once. @return how many queued.
 int schedule_reminders(
-    pqxx::connection_base& cx, std::chrono::seconds remind_after, std::chrono::seconds escalate_after
+    pqxx::connection_base& cx,
+    std::chrono::seconds remind_after,
+    std::chrono::seconds escalate_after
 );
 
 /// Queues the daily summary for each local day whose post time (`hh_mm` the next day in `tz`)

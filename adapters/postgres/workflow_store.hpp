@@ -28,7 +28,7 @@ inline constexpr std::string_view jobs_channel = "refundbot_jobs";
 
 struct job {
     std::int64_t job_id = 0;
-    std::string kind;  ///< "decide", "execute", "slack_card", ...
+    std::string kind;        ///< "decide", "execute", "slack_card", ...
     std::string request_id;  ///< empty for jobs about no one request (the daily summary)
     int attempts = 0;        ///< including this one
     int max_attempts = 0;

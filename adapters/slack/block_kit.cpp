@@ -14,10 +14,17 @@ std::string escape_text(std::string_view text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -40,9 +47,9 @@ std::string truncate_text(std::string_view text, std::size_t limit) {
         return std::string(text);
     }
     auto head = text.substr(0, cut);
-    if (const auto amp = head.rfind('&');
-        amp != std::string_view::npos && head.find(';', amp) == std::string_view::npos &&
-        head.size() - amp < 6) {
+    if (const auto amp = head.rfind('&'); amp != std::string_view::npos &&
+                                          head.find(';', amp) == std::string_view::npos &&
+                                          head.size() - amp < 6) {
         head = head.substr(0, amp);  // half an entity would show as text
     }
     return std::string(head) + "\xE2\x80\xA6";
@@ -191,13 +198,16 @@ void limit_string(json::object& o, std::string_view key, std::size_t limit) {
 }
 
 void limit_array(json::object& o, std::string_view key, std::size_t limit) {
-    if (auto* v = o.if_contains(key); v != nullptr && v->is_array() && v->get_array().size() > limit) {
+    if (auto* v = o.if_contains(key);
+        v != nullptr && v->is_array() && v->get_array().size() > limit) {
         v->get_array().resize(limit);
     }
 }
 
 void limit_element(json::object& e) {
-    limit_text_object(e.if_contains("text"), e.if_contains("type") && e.at("type") == "button" ? 75 : 3000);
+    limit_text_object(
+        e.if_contains("text"), e.if_contains("type") && e.at("type") == "button" ? 75 : 3000
+    );
     limit_string(e, "value", 2000);
     if (auto* confirm = e.if_contains("confirm"); confirm != nullptr && confirm->is_object()) {
         auto& c = confirm->get_object();
@@ -225,7 +235,8 @@ void limit_block(json::object& b) {
         }
     } else if (type == "context" || type == "actions") {
         limit_array(b, "elements", type == "context" ? 10 : 25);
-        if (auto* elements = b.if_contains("elements"); elements != nullptr && elements->is_array()) {
+        if (auto* elements = b.if_contains("elements");
+            elements != nullptr && elements->is_array()) {
             for (auto& e : elements->get_array()) {
                 if (e.is_object()) {
                     if (type == "context") {
@@ -273,8 +284,7 @@ void apply_limits(json::object& payload, surface s) {
             {"type", "context"},
             {"elements",
              json::array{json::object{
-                 {"type", "mrkdwn"},
-                 {"text", std::to_string(dropped) + " more not shown"}}}}});
+                 {"type", "mrkdwn"}, {"text", std::to_string(dropped) + " more not shown"}}}}});
     }
     for (auto& b : list) {
         if (b.is_object()) {

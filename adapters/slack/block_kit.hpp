@@ -13,7 +13,7 @@ namespace refundbot::adapters::slack {
 /// format through angle-bracket tokens.
 [[nodiscard]] std::string escape_text(std::string_view text);
 
-/// At most `limit` characters (code points, as Slack counts), ending in "…" when cut; never
+/// At most `limit` characters (code points, as Slack counts), ending in an ellipsis when cut; never
 /// splits a UTF-8 sequence or an entity written by escape_text.
 [[nodiscard]] std::string truncate_text(std::string_view text, std::size_t limit);
 

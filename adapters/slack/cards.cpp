@@ -3,8 +3,8 @@
 #include "adapters/slack/block_kit.hpp"
 #include "pipeline/core/money.hpp"
 #include "pipeline/core/timestamp.hpp"
-#include "templates/templates.hpp"
 
+#include "templates/templates.hpp"
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 
@@ -114,8 +114,9 @@ json::object review_card(const refund_request& r, const json::value& report, con
     auto ctx = request_fields(r);
     ctx["version"] = v.version;
     ctx["reason_text"] = r.refund.reason_text.empty() ? "(no text)" : r.refund.reason_text;
-    ctx["delivery"] = r.order.delivered_at ? "delivered " + pipeline::core::format_rfc3339(*r.order.delivered_at)
-                                           : std::string("no delivery recorded");
+    ctx["delivery"] = r.order.delivered_at
+                          ? "delivered " + pipeline::core::format_rfc3339(*r.order.delivered_at)
+                          : std::string("no delivery recorded");
     std::string items;
     bool any_physical = false;
     for (const auto& item : r.order.items) {
@@ -136,8 +137,11 @@ json::object review_card(const refund_request& r, const json::value& report, con
     if (const auto* rules = at(report, "rules"); rules != nullptr && rules->is_array()) {
         for (const auto& rule : rules->get_array()) {
             const auto status = str(at(rule, "status"));
-            const auto* mark = status == "PASS" ? "\xE2\x9C\x93" : status == "FAIL" ? "\xE2\x9C\x97" : "?";
-            checks += std::string(mark) + " " + str(at(rule, "rule")) + ": " + str(at(rule, "reason")) + "\n";
+            const auto* mark = status == "PASS"   ? "\xE2\x9C\x93"
+                               : status == "FAIL" ? "\xE2\x9C\x97"
+                                                  : "?";
+            checks += std::string(mark) + " " + str(at(rule, "rule")) + ": " +
+                      str(at(rule, "reason")) + "\n";
             const auto name = str(at(rule, "rule"));
             if (name == "within_refund_window" || name == "final_sale" ||
                 name == "non_refundable_category") {
@@ -156,12 +160,17 @@ json::object review_card(const refund_request& r, const json::value& report, con
             std::vector<std::pair<double, std::string>> top;
             for (const auto& s : list->get_array()) {
                 const auto* c = at(s, "contribution");
-                const double contribution = c != nullptr && c->is_number() ? c->to_number<double>() : 0;
+                const double contribution =
+                    c != nullptr && c->is_number() ? c->to_number<double>() : 0;
                 if (contribution > 0) {
-                    top.emplace_back(contribution, str(at(s, "signal")) + ": " + str(at(s, "detail")));
+                    top.emplace_back(
+                        contribution, str(at(s, "signal")) + ": " + str(at(s, "detail"))
+                    );
                 }
             }
-            std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+            std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
+                return a.first > b.first;
+            });
             for (std::size_t i = 0; i < top.size() && i < 3; ++i) {
                 signals += "- " + top[i].second + "\n";
             }
@@ -192,8 +201,9 @@ json::object review_card(const refund_request& r, const json::value& report, con
     }
     ctx["next_actions"] = actions;
 
-    ctx["show_approve"] = r.refund.amount_requested > 0 &&
-                          (!r.order.pay.payment_intent_id.empty() || !r.order.pay.charge_id.empty());
+    ctx["show_approve"] =
+        r.refund.amount_requested > 0 &&
+        (!r.order.pay.payment_intent_id.empty() || !r.order.pay.charge_id.empty());
     ctx["confirm_approve"] = v.confirm_approve;
     ctx["show_evidence"] = any_physical;
     ctx["show_replacement"] = any_physical;
@@ -283,7 +293,8 @@ json::object pending_list(const std::vector<pending_item>& items) {
             {"age", i.age},
             {"link", i.permalink ? " <" + *i.permalink + "|open card>" : std::string()}});
     }
-    json::object ctx{{"count", static_cast<std::int64_t>(items.size())}, {"items", std::move(list)}};
+    json::object ctx{
+        {"count", static_cast<std::int64_t>(items.size())}, {"items", std::move(list)}};
     return render_file("slack/pending_list.json", ctx, surface::message);
 }
 
@@ -316,7 +327,7 @@ json::object reminder_message(
 }
 
 json::object notice(std::string_view text) {
-    json::object out{{"text", escape_text(text)}, {"response_type", "ephemeral"}};
+    json::object out{{"text", text}, {"response_type", "ephemeral"}};
     apply_limits(out, surface::message);
     return out;
 }

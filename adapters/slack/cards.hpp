@@ -17,9 +17,9 @@ namespace refundbot::adapters::slack {
 /// The review card's state beyond the request and its decision report.
 struct review_view {
     int version = 1;  ///< the request version the card was posted for (unique block ids)
-    bool confirm_approve = false;  ///< the amount is above review.confirm_over
-    bool four_eyes = false;        ///< two approvers needed
-    std::vector<std::string> approved_by;  ///< Slack user ids approving so far
+    bool confirm_approve = false;              ///< the amount is above review.confirm_over
+    bool four_eyes = false;                    ///< two approvers needed
+    std::vector<std::string> approved_by;      ///< Slack user ids approving so far
     std::optional<std::string> previous_card;  ///< permalink of the card this one replaces
 };
 
@@ -79,7 +79,8 @@ struct pending_item {
     const std::vector<std::string>& mentions,
     const std::string& headline
 );
-/// A plain ephemeral reply (`response_url` / chat.postEphemeral).
+/// A plain ephemeral reply (`response_url` / chat.postEphemeral). `text` is mrkdwn refundbot
+/// composed: any user-supplied part must already have gone through escape_text.
 [[nodiscard]] boost::json::object notice(std::string_view text);
 
 /// "3 h 12 min", "2 d 4 h": how long something has waited.

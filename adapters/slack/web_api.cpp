@@ -39,9 +39,7 @@ std::string form_escape(std::string_view s) {
 
 }  // namespace
 
-web_api::web_api(
-    http::client& http, slack_settings settings, telemetry::metrics_registry& metrics
-)
+web_api::web_api(http::client& http, slack_settings settings, telemetry::metrics_registry& metrics)
     : http_(http),
       settings_(std::move(settings)),
       errors_(metrics.counter(
@@ -144,7 +142,9 @@ api_result web_api::post_message(const std::string& channel, json::object messag
     return call("chat.postMessage", message);
 }
 
-api_result web_api::update(const std::string& channel, const std::string& ts, json::object message) {
+api_result web_api::update(
+    const std::string& channel, const std::string& ts, json::object message
+) {
     message["channel"] = channel;
     message["ts"] = ts;
     return call("chat.update", message);

@@ -3,9 +3,9 @@
 
 #include "adapters/http/client.hpp"
 #include "adapters/postgres/database.hpp"
-#include "adapters/slack/web_api.hpp"
 #include "adapters/postgres/migrations.hpp"
 #include "adapters/postgres/request_store.hpp"
+#include "adapters/slack/web_api.hpp"
 #include "adapters/telemetry/log.hpp"
 #include "adapters/telemetry/metrics.hpp"
 #include "bot/app/config.hpp"
@@ -199,8 +199,11 @@ int run_serve(const std::optional<std::string>& config_file) {
             }
             log.info(
                 "connected to Slack",
-                {{"team", who.body.contains("team") ? std::string(who.body.at("team").as_string()) : ""},
-                 {"bot_user", who.body.contains("user_id") ? std::string(who.body.at("user_id").as_string()) : ""}}
+                {{"team",
+                  who.body.contains("team") ? std::string(who.body.at("team").as_string()) : ""},
+                 {"bot_user",
+                  who.body.contains("user_id") ? std::string(who.body.at("user_id").as_string())
+                                               : ""}}
             );
         } catch (const std::exception& e) {
             log.error("cannot reach Slack (auth.test)", {{"error", e.what()}});

@@ -410,14 +410,19 @@ const std::vector<key_spec>& keys() {
             c.slack.signing_secret = pipeline::core::secret(std::move(v));
         }));
         for (const auto* channel : {"review_channel", "summary_channel"}) {
-            k.push_back(string_key("slack", channel, {}, [channel](config& c, const std::string& v) {
-                if (v.empty() || v.find_first_of(" #") != std::string::npos) {
-                    return "expected a channel id (C0123ABCD), got " + quoted(v);
+            k.push_back(string_key(
+                "slack",
+                channel,
+                {},
+                [channel](config& c, const std::string& v) {
+                    if (v.empty() || v.find_first_of(" #") != std::string::npos) {
+                        return "expected a channel id (C0123ABCD), got " + quoted(v);
+                    }
+                    (std::string_view(channel) == "review_channel" ? c.slack.review_channel
+                                                                   : c.slack.summary_channel) = v;
+                    return std::string();
                 }
-                (std::string_view(channel) == "review_channel" ? c.slack.review_channel
-                                                                : c.slack.summary_channel) = v;
-                return std::string();
-            }));
+            ));
         }
         k.push_back(integer_key(
             "slack",
@@ -443,7 +448,8 @@ const std::vector<key_spec>& keys() {
                 const auto* t = item.as_table();
                 const auto id = t != nullptr ? (*t)["id"].value_exact<std::string>() : std::nullopt;
                 if (!id || !slack_id(*id)) {
-                    return "each approver needs id = a Slack user (U...) or group (S...) id, at line " +
+                    return "each approver needs id = a Slack user (U...) or group (S...) id, at "
+                           "line " +
                            std::to_string(item.source().begin.line);
                 }
                 pipeline::approval::approver a{*id, {}};
@@ -461,9 +467,13 @@ const std::vector<key_spec>& keys() {
         k.push_back(structured_key("review", "viewers", [](config& c, const toml::node& n) {
             return read_ids(n, c.review.authority.viewers);
         }));
-        k.push_back(structured_key("review", "backup_approvers", [](config& c, const toml::node& n) {
-            return read_ids(n, c.review.authority.backup_approvers);
-        }));
+        k.push_back(structured_key(
+            "review",
+            "backup_approvers",
+            [](config& c, const toml::node& n) {
+                return read_ids(n, c.review.authority.backup_approvers);
+            }
+        ));
         k.push_back(structured_key("review", "four_eyes_over", [](config& c, const toml::node& n) {
             return read_amounts(n, c.review.authority.four_eyes_over);
         }));
@@ -501,7 +511,8 @@ const std::vector<key_spec>& keys() {
             // The zone database PostgreSQL uses too (Debian builds it with the system tzdata).
             if (v.empty() || v.find("..") != std::string::npos || v.front() == '/' ||
                 !std::ifstream("/usr/share/zoneinfo/" + v)) {
-                return "expected an IANA time zone name such as \"Europe/Berlin\", got " + quoted(v);
+                return "expected an IANA time zone name such as \"Europe/Berlin\", got " +
+                       quoted(v);
             }
             c.summary.timezone = v;
             return std::string();

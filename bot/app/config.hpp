@@ -40,7 +40,7 @@ struct review_config {
 
 /// The managers' daily post (to slack.summary_channel).
 struct summary_config {
-    std::string time = "09:00";  ///< HH:MM local time
+    std::string time = "09:00";    ///< HH:MM local time
     std::string timezone = "UTC";  ///< IANA name
 };
 

@@ -67,7 +67,9 @@ std::variant<std::vector<std::pair<std::string, std::string>>, http_response> ve
         s.tolerance
     );
     if (sig.status != signature_status::ok) {
-        log().warn("Slack request rejected", {{"request_id", req.request_id}, {"reason", sig.error}});
+        log().warn(
+            "Slack request rejected", {{"request_id", req.request_id}, {"reason", sig.error}}
+        );
         return http_response::error(401, sig.error, sig.message);
     }
     auto form = parse_form(req.body);
@@ -79,7 +81,9 @@ std::variant<std::vector<std::pair<std::string, std::string>>, http_response> ve
 
 }  // namespace
 
-server::handler slack_interactions(slack_endpoint_settings settings, adapters::postgres::database& db) {
+server::handler slack_interactions(
+    slack_endpoint_settings settings, adapters::postgres::database& db
+) {
     return [settings = std::move(settings),
             &db](const http_request& req) -> boost::asio::awaitable<http_response> {
         auto checked = verified_form(settings, req);
@@ -120,7 +124,9 @@ server::handler slack_interactions(slack_endpoint_settings settings, adapters::p
             }
             request_id = text_at(action, {"value"});
             if (request_id.empty()) {
-                co_return bad_field("payload.actions[0].value", "payload.actions[0].value: missing");
+                co_return bad_field(
+                    "payload.actions[0].value", "payload.actions[0].value: missing"
+                );
             }
             job["action"] = action_id.substr(std::string_view("refund_").size());
             job["trigger_id"] = text_at(payload, {"trigger_id"});
@@ -130,7 +136,9 @@ server::handler slack_interactions(slack_endpoint_settings settings, adapters::p
             key = user + ":" + text_at(action, {"action_ts"});
         } else if (type == "view_submission") {
             if (text_at(payload, {"view", "callback_id"}) != "refund_deny") {
-                co_return bad_field("payload.view.callback_id", "payload.view.callback_id: unknown view");
+                co_return bad_field(
+                    "payload.view.callback_id", "payload.view.callback_id: unknown view"
+                );
             }
             std::error_code mec;
             const auto meta = json::parse(text_at(payload, {"view", "private_metadata"}), mec);
@@ -153,7 +161,8 @@ server::handler slack_interactions(slack_endpoint_settings settings, adapters::p
             }
             job["action"] = "deny_submit";
             job["reason"] = reason;
-            job["note"] = text_at(payload, {"view", "state", "values", "deny_note", "note", "value"});
+            job["note"] =
+                text_at(payload, {"view", "state", "values", "deny_note", "note", "value"});
             job["channel"] = text_at(meta, {"channel"});
             job["message_ts"] = text_at(meta, {"ts"});
             key = user + ":view:" + text_at(payload, {"view", "id"});
@@ -170,10 +179,14 @@ server::handler slack_interactions(slack_endpoint_settings settings, adapters::p
             });
         } catch (const std::exception& e) {
             log().error("cannot queue a Slack interaction", {{"error", e.what()}});
-            co_return http_response::error(503, "unavailable", "the click was not recorded; try again");
+            co_return http_response::error(
+                503, "unavailable", "the click was not recorded; try again"
+            );
         }
         if (!known) {
-            co_return http_response::error(404, "unknown_request", "no refund request " + request_id);
+            co_return http_response::error(
+                404, "unknown_request", "no refund request " + request_id
+            );
         }
         co_return http_response::text(200, "");
     };

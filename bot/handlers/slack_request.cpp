@@ -110,7 +110,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::
         }
         const auto eq = part.find('=');
         auto name = decode(part.substr(0, eq));
-        auto value = decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
+        auto value =
+            decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
         if (!name || !value) {
             return std::nullopt;
         }

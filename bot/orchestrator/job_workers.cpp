@@ -85,7 +85,8 @@ void job_workers::impl::expire_waiting_requests() {
     )
                          .count();
     auto due = next_sweep_ms.load();
-    const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(settings.sweep_interval);
+    const auto interval =
+        std::chrono::duration_cast<std::chrono::milliseconds>(settings.sweep_interval);
     if (now < due || !next_sweep_ms.compare_exchange_strong(due, now + interval.count())) {
         return;
     }

@@ -185,13 +185,15 @@ void slack_review_jobs::post_card(const postgres::job& j, pqxx::connection_base&
     if (const auto previous = postgres::find_card(cx, j.request_id)) {
         view.previous_card = api_.permalink(previous->channel, previous->ts);
     }
-    const auto posted =
-        api_.post_message(settings_.review_channel, slack::review_card(stored.request, report, view));
+    const auto posted = api_.post_message(
+        settings_.review_channel, slack::review_card(stored.request, report, view)
+    );
     require(posted, "chat.postMessage (review card)");
     postgres::record_card(
         cx,
         j.request_id,
-        {field(posted.body, "channel").empty() ? settings_.review_channel : field(posted.body, "channel"),
+        {field(posted.body, "channel").empty() ? settings_.review_channel
+                                               : field(posted.body, "channel"),
          field(posted.body, "ts"),
          version}
     );
@@ -225,7 +227,8 @@ void slack_review_jobs::act(const postgres::job& j, pqxx::connection_base& cx) {
     }
     const auto stored = postgres::load_request(cx, j.request_id);
     const auto amount = stored.request.requested();
-    const auto allowed = pipeline::approval::may_decide(settings_.authority, identify(user), amount);
+    const auto allowed =
+        pipeline::approval::may_decide(settings_.authority, identify(user), amount);
     if (!allowed.allowed) {
         postgres::record_review_event(
             cx, j.request_id, "UNAUTHORIZED_ATTEMPT", "human:" + user, std::string(action)
@@ -234,13 +237,21 @@ void slack_review_jobs::act(const postgres::job& j, pqxx::connection_base& cx) {
             "review click refused",
             {{"refund_request_id", j.request_id}, {"user", user}, {"action", action}}
         );
-        tell("You cannot " + action + " refund " + slack::escape_text(j.request_id) + ": " +
-             allowed.reason + ". This attempt was recorded.");
+        tell(
+            "You cannot " + action + " refund " + slack::escape_text(j.request_id) + ": " +
+            allowed.reason + ". This attempt was recorded."
+        );
         return;
     }
     if (action == "deny") {
         if (stored.state != request_state::pending_review) {
-            tell(decided_text({postgres::review_outcome::kind::already_decided, stored.state, stored.version, {}, postgres::last_human_decision(cx, j.request_id)}));
+            tell(decided_text(
+                {postgres::review_outcome::kind::already_decided,
+                 stored.state,
+                 stored.version,
+                 {},
+                 postgres::last_human_decision(cx, j.request_id)}
+            ));
             return;
         }
         const json::object meta{
@@ -263,34 +274,42 @@ void slack_review_jobs::act(const postgres::job& j, pqxx::connection_base& cx) {
     const auto outcome = postgres::apply_review(cx, in);
     using k = postgres::review_outcome::kind;
     switch (outcome.result) {
-    case k::already_decided: tell(decided_text(outcome)); return;
-    case k::duplicate_approval:
-        tell("You already approved refund " + slack::escape_text(j.request_id) +
-             "; a second, different approver must approve it.");
-        return;
-    case k::approval_recorded: {
-        if (const auto card = postgres::find_card(cx, j.request_id)) {
-            const auto report =
-                json::parse(postgres::decision_report(cx, j.request_id).value_or("{}"));
-            slack::review_view view;
-            view.version = card->version;
-            view.four_eyes = true;
-            view.confirm_approve = pipeline::approval::needs_confirmation(settings_.authority, amount);
-            view.approved_by = outcome.approvers;
-            require(
-                api_.update(card->channel, card->ts, slack::review_card(stored.request, report, view)),
-                "chat.update (approval)"
+        case k::already_decided:
+            tell(decided_text(outcome));
+            return;
+        case k::duplicate_approval:
+            tell(
+                "You already approved refund " + slack::escape_text(j.request_id) +
+                "; a second, different approver must approve it."
             );
-            (void)api_.post_message(
-                card->channel,
-                {{"thread_ts", card->ts},
-                 {"text",
-                  slack::mention(user) + " approved (1 of 2). A second approver is needed."}}
-            );
+            return;
+        case k::approval_recorded: {
+            if (const auto card = postgres::find_card(cx, j.request_id)) {
+                const auto report =
+                    json::parse(postgres::decision_report(cx, j.request_id).value_or("{}"));
+                slack::review_view view;
+                view.version = card->version;
+                view.four_eyes = true;
+                view.confirm_approve =
+                    pipeline::approval::needs_confirmation(settings_.authority, amount);
+                view.approved_by = outcome.approvers;
+                require(
+                    api_.update(
+                        card->channel, card->ts, slack::review_card(stored.request, report, view)
+                    ),
+                    "chat.update (approval)"
+                );
+                (void)api_.post_message(
+                    card->channel,
+                    {{"thread_ts", card->ts},
+                     {"text",
+                      slack::mention(user) + " approved (1 of 2). A second approver is needed."}}
+                );
+            }
+            return;
         }
-        return;
-    }
-    case k::applied: break;
+        case k::applied:
+            break;
     }
     log().info(
         "review decided",
@@ -333,55 +352,58 @@ void slack_review_jobs::show_outcome(const postgres::job& j, pqxx::connection_ba
     const auto trail = postgres::audit_trail(cx, j.request_id);
     json::object message;
     switch (stored.state) {
-    case request_state::refunded:
-    case request_state::execution_failed:
-        for (const auto& e : trail) {
-            if (e.event == "REFUND_EXECUTED" || e.event == "EXECUTION_FAILED") {
-                r.refund_id = e.refund_id.value_or("");
-                r.decided_at = decision ? decision->at : pipeline::core::format_rfc3339(e.occurred_at);
+        case request_state::refunded:
+        case request_state::execution_failed:
+            for (const auto& e : trail) {
+                if (e.event == "REFUND_EXECUTED" || e.event == "EXECUTION_FAILED") {
+                    r.refund_id = e.refund_id.value_or("");
+                    r.decided_at =
+                        decision ? decision->at : pipeline::core::format_rfc3339(e.occurred_at);
+                }
             }
-        }
-        r.outcome = stored.state == request_state::refunded ? "Refunded" : "Refund failed";
-        if (stored.state == request_state::execution_failed) {
-            r.detail = "The payment processor declined the refund; see `/refund audit " +
-                       slack::escape_text(j.request_id) + "`.";
-        }
-        message = slack::resolved_card(stored.request, r);
-        break;
-    case request_state::denied: {
-        r.outcome = "Denied";
-        for (const auto& e : trail) {
-            if (e.event == "REVIEW_DENIED" && e.human_override) {
-                const auto code = e.human_override->substr(e.human_override->find(':') + 1);
-                for (const auto& [c, label] : slack::deny_reasons()) {
-                    if (c == code) {
-                        r.detail = "Reason: " + label;
+            r.outcome = stored.state == request_state::refunded ? "Refunded" : "Refund failed";
+            if (stored.state == request_state::execution_failed) {
+                r.detail = "The payment processor declined the refund; see `/refund audit " +
+                           slack::escape_text(j.request_id) + "`.";
+            }
+            message = slack::resolved_card(stored.request, r);
+            break;
+        case request_state::denied: {
+            r.outcome = "Denied";
+            for (const auto& e : trail) {
+                if (e.event == "REVIEW_DENIED" && e.human_override) {
+                    const auto code = e.human_override->substr(e.human_override->find(':') + 1);
+                    for (const auto& [c, label] : slack::deny_reasons()) {
+                        if (c == code) {
+                            r.detail = "Reason: " + label;
+                        }
                     }
                 }
             }
+            message = slack::resolved_card(stored.request, r);
+            break;
         }
-        message = slack::resolved_card(stored.request, r);
-        break;
-    }
-    case request_state::replacement_offered:
-        r.outcome = decision && decision->event == "STORE_CREDIT_OFFERED" ? "Store credit offered"
-                                                                          : "Replacement offered";
-        r.detail = "No refund; the customer was notified of the offer.";
-        message = slack::resolved_card(stored.request, r);
-        break;
-    case request_state::awaiting_evidence:
-        message = slack::evidence_card(stored.request, r);
-        break;
-    default: return;  // nothing final to show
+        case request_state::replacement_offered:
+            r.outcome = decision && decision->event == "STORE_CREDIT_OFFERED"
+                            ? "Store credit offered"
+                            : "Replacement offered";
+            r.detail = "No refund; the customer was notified of the offer.";
+            message = slack::resolved_card(stored.request, r);
+            break;
+        case request_state::awaiting_evidence:
+            message = slack::evidence_card(stored.request, r);
+            break;
+        default:
+            return;  // nothing final to show
     }
     const auto updated = api_.update(card->channel, card->ts, message);
     if (!updated.ok && updated.error != "message_not_found") {
         require(updated, "chat.update (outcome)");
     }
-    std::string thread = field(message, "text") + ". Decided by " +
-                         (r.decided_by == "system" ? std::string("refundbot")
-                                                   : slack::mention(r.decided_by)) +
-                         " at " + r.decided_at + ".";
+    std::string thread =
+        field(message, "text") + ". Decided by " +
+        (r.decided_by == "system" ? std::string("refundbot") : slack::mention(r.decided_by)) +
+        " at " + r.decided_at + ".";
     if (!r.refund_id.empty()) {
         thread += " Refund id: " + slack::escape_text(r.refund_id) + ".";
     }
@@ -444,14 +466,16 @@ void slack_review_jobs::summarize(const postgres::job& j, pqxx::connection_base&
         {"denied", std::to_string(s.denied)},
         {"escalated", std::to_string(s.escalated)},
         {"escalation_rate", percent(s.escalated, s.received)},
-        {"approval_rate", percent(s.auto_approved + s.approved, s.auto_approved + s.approved + s.denied)},
+        {"approval_rate",
+         percent(s.auto_approved + s.approved, s.auto_approved + s.approved + s.denied)},
         {"awaiting_evidence", std::to_string(s.awaiting_evidence)},
         {"refunded", refunded_text(s.refunded)},
         {"median_decision", duration_text(s.median_decision_s)},
         {"p90_decision", duration_text(s.p90_decision_s)},
-        {"agreement", s.human_decisions == 0 ? std::string("n/a (no human decisions)")
-                                             : percent(s.agreed_with_ai, s.human_decisions) + " of " +
-                                                   std::to_string(s.human_decisions)},
+        {"agreement",
+         s.human_decisions == 0 ? std::string("n/a (no human decisions)")
+                                : percent(s.agreed_with_ai, s.human_decisions) + " of " +
+                                      std::to_string(s.human_decisions)},
         {"execution_failures", std::to_string(s.execution_failures)},
         {"top_categories", categories.empty() ? std::string("none") : categories},
         {"oldest_pending", s.oldest_pending.value_or("none")},
@@ -501,7 +525,7 @@ void slack_review_jobs::command(const postgres::job& j, pqxx::connection_base& c
         return;
     }
     if (verb == "stats") {
-        const auto window = arg == "30d" ? std::chrono::hours(24 * 30)
+        const auto window = arg == "30d"  ? std::chrono::hours(24 * 30)
                             : arg == "7d" ? std::chrono::hours(24 * 7)
                                           : std::chrono::hours(24);
         const auto s = postgres::stats_since(cx, window);

@@ -22,8 +22,8 @@ struct approver {
 /// Who may act on review cards and look things up.
 struct authority_settings {
     std::vector<approver> approvers;
-    std::vector<std::string> viewers;           ///< may use /refund, not decide
-    std::vector<std::string> backup_approvers;  ///< mentioned when a review is escalated
+    std::vector<std::string> viewers;                    ///< may use /refund, not decide
+    std::vector<std::string> backup_approvers;           ///< mentioned when a review is escalated
     std::map<std::string, std::int64_t> four_eyes_over;  ///< above: two approvers
     std::map<std::string, std::int64_t> confirm_over;    ///< above: Approve asks to confirm
 

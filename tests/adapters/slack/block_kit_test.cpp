@@ -1,6 +1,5 @@
 // Block Kit rendering: user text cannot inject markup or break the JSON, and limits hold.
 #include "adapters/slack/block_kit.hpp"
-
 #include "adapters/slack/cards.hpp"
 #include "tests/support/pipeline_fixtures.hpp"
 
@@ -43,7 +42,8 @@ TEST(block_kit, substitutes_inside_strings_so_input_cannot_change_the_structure)
 TEST(block_kit, cuts_a_message_to_slacks_limits) {
     json::array blocks;
     blocks.push_back(json::object{
-        {"type", "header"}, {"text", json::object{{"type", "plain_text"}, {"text", std::string(400, 'h')}}}});
+        {"type", "header"},
+        {"text", json::object{{"type", "plain_text"}, {"text", std::string(400, 'h')}}}});
     json::array fields;
     for (int i = 0; i < 14; ++i) {
         fields.push_back(json::object{{"type", "mrkdwn"}, {"text", std::string(2500, 'f')}});
@@ -56,7 +56,9 @@ TEST(block_kit, cuts_a_message_to_slacks_limits) {
     slack::apply_limits(message, slack::surface::message);
     const auto& out = message.at("blocks").as_array();
     EXPECT_EQ(out.size(), 50U);
-    EXPECT_EQ(out[0].at("text").at("text").as_string().size(), 149U + 3U);  // 149 + "…"
+    EXPECT_EQ(
+        out[0].at("text").at("text").as_string().size(), 149U + 3U
+    );  // 149 + a 3-byte ellipsis
     EXPECT_EQ(out[1].at("fields").as_array().size(), 10U);
     json::object no_fallback{{"blocks", json::array{}}};
     EXPECT_THROW(slack::apply_limits(no_fallback, slack::surface::message), std::invalid_argument);
@@ -98,7 +100,10 @@ TEST(cards, the_review_card_quotes_customer_text_escaped_and_offers_the_right_bu
     EXPECT_EQ(
         actions,
         (std::vector<std::string>{
-            "refund_approve", "refund_deny", "refund_request_evidence", "refund_offer_replacement",
+            "refund_approve",
+            "refund_deny",
+            "refund_request_evidence",
+            "refund_offer_replacement",
             "refund_offer_store_credit"})
     );
     const auto resolved =

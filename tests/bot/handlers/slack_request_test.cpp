@@ -26,8 +26,9 @@ std::chrono::system_clock::time_point at(std::int64_t s) {
 
 TEST(slack_signature, matches_slacks_published_test_vector) {
     EXPECT_EQ(sign_slack_request(secret.reveal(), 1531420618, vector_body), vector_signature);
-    const auto r =
-        verify_slack_signature(vector_ts, vector_signature, vector_body, secret, at(1531420618), 300s);
+    const auto r = verify_slack_signature(
+        vector_ts, vector_signature, vector_body, secret, at(1531420618), 300s
+    );
     EXPECT_EQ(r.status, signature_status::ok) << r.message;
 }
 
@@ -71,16 +72,20 @@ TEST(slack_signature, rejects_a_tampered_body_and_a_wrong_secret) {
 
 TEST(slack_signature, names_missing_and_malformed_headers) {
     EXPECT_EQ(
-        verify_slack_signature(std::nullopt, vector_signature, vector_body, secret, at(1531420618), 300s)
+        verify_slack_signature(
+            std::nullopt, vector_signature, vector_body, secret, at(1531420618), 300s
+        )
             .status,
         signature_status::missing
     );
     EXPECT_EQ(
-        verify_slack_signature("12x", vector_signature, vector_body, secret, at(1531420618), 300s).status,
+        verify_slack_signature("12x", vector_signature, vector_body, secret, at(1531420618), 300s)
+            .status,
         signature_status::malformed
     );
     EXPECT_EQ(
-        verify_slack_signature(vector_ts, "v1=abc", vector_body, secret, at(1531420618), 300s).status,
+        verify_slack_signature(vector_ts, "v1=abc", vector_body, secret, at(1531420618), 300s)
+            .status,
         signature_status::malformed
     );
 }
