@@ -1,5 +1,6 @@
 #include "adapters/http/url.hpp"
 
+#include <cctype>
 #include <charconv>
 
 namespace refundbot::adapters::http {
@@ -82,6 +83,35 @@ std::string join_url(std::string_view base, std::string_view path) {
         path.remove_prefix(1);
     }
     return std::string(base) + "/" + std::string(path);
+}
+
+std::string form_escape(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (unsigned char c : s) {
+        if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::string out;
+    for (const auto& [k, v] : fields) {
+        if (!out.empty()) {
+            out += '&';
+        }
+        out += form_escape(k);
+        out += '=';
+        out += form_escape(v);
+    }
+    return out;
 }
 
 }  // namespace refundbot::adapters::http

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace refundbot::adapters::http {
 
@@ -32,5 +34,12 @@ struct url_result {
 
 /// `base` with `path` appended, exactly one slash between them.
 [[nodiscard]] std::string join_url(std::string_view base, std::string_view path);
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (so `[` `]` too).
+[[nodiscard]] std::string form_escape(std::string_view s);
+
+/// `application/x-www-form-urlencoded` (also a query string): `a=1&metadata%5Bk%5D=v`.
+[[nodiscard]] std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields
+);
 
 }  // namespace refundbot::adapters::http

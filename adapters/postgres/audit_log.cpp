@@ -22,7 +22,7 @@ constexpr const char* columns =
     "(extract(epoch from occurred_at) * 1000)::bigint, policy_version, risk_score, "
     "amount_requested, "
     "currency, ai_decision, ai_confidence, human_override, processor, refund_id, idempotency_key, "
-    "prev_hash, hash, seq";
+    "prev_hash, hash, seq, processor_status, error_code";
 
 std::string new_audit_id() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -62,6 +62,8 @@ workflow::audit_record read_record(const pqxx::row& row) {
     r.processor = optional_field<std::string>(row[12]);
     r.refund_id = optional_field<std::string>(row[13]);
     r.idempotency_key = optional_field<std::string>(row[14]);
+    r.processor_status = optional_field<std::string>(row[18]);
+    r.error_code = optional_field<std::string>(row[19]);
     return r;
 }
 
@@ -92,10 +94,10 @@ std::string append_audit(pqxx::transaction_base& tx, workflow::audit_record reco
         "risk_score, "
         "amount_requested, currency, ai_decision, ai_confidence, human_override, processor, "
         "refund_id, "
-        "idempotency_key, prev_hash, hash) "
+        "idempotency_key, prev_hash, hash, processor_status, error_code) "
         "VALUES ($1, $2, $3, $4, to_timestamp($5::double precision / 1000), $6, $7, $8, $9, $10, "
         "$11, $12, $13, "
-        "$14, $15, $16, $17)",
+        "$14, $15, $16, $17, $18, $19)",
         record.audit_id,
         record.request_id,
         record.event,
@@ -112,7 +114,9 @@ std::string append_audit(pqxx::transaction_base& tx, workflow::audit_record reco
         record.refund_id,
         record.idempotency_key,
         prev,
-        hash
+        hash,
+        record.processor_status,
+        record.error_code
     );
     return hash;
 }

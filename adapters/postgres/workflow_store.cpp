@@ -2,7 +2,6 @@
 // state change commits together with its audit event.
 #include "adapters/postgres/workflow_store.hpp"
 
-#include "adapters/crypto/crypto.hpp"
 #include "adapters/postgres/audit_log.hpp"
 #include "adapters/telemetry/log.hpp"
 #include "pipeline/core/json_reader.hpp"
@@ -290,136 +289,6 @@ request_state apply_decision(
     return target;
 }
 
-std::optional<pipeline::ports::refund_order> begin_execution(
-    pqxx::connection_base& cx, const std::string& request_id, std::string_view processor
-) {
-    pqxx::work tx(cx);
-    auto current = load_request(tx, request_id, true);
-    const auto& req = current.request;
-    pipeline::ports::refund_order order;
-    order.request_id = request_id;
-    order.idempotency_key = request_id + ":refund";
-    order.payment_reference = req.order.pay.payment_intent_id.empty()
-                                  ? req.order.pay.charge_id
-                                  : req.order.pay.payment_intent_id;
-    order.amount = req.requested();
-
-    if (current.state == request_state::executing) {
-        // A previous attempt stored the key and may or may not have reached the processor:
-        // send the same order again; the key makes that safe.
-        const auto e = tx.exec_params(
-            "SELECT idempotency_key FROM executions WHERE request_id = $1", request_id
-        );
-        order.idempotency_key = e.empty() ? order.idempotency_key : e[0][0].as<std::string>();
-        tx.commit();
-        return order;
-    }
-    if (current.state != request_state::auto_approved && current.state != request_state::approved) {
-        tx.commit();
-        return std::nullopt;  // refunded, failed or never approved: nothing to do
-    }
-    // Validate again right before paying: what other requests on this order already took.
-    const auto taken = tx.exec_params(
-        "SELECT coalesce(sum(e.amount), 0) FROM executions e JOIN requests r USING (request_id) "
-        "WHERE r.order_id = $1 AND e.request_id <> $2 AND e.state IN ('started', 'succeeded')",
-        req.order.order_id,
-        request_id
-    );
-    const auto refunded = taken[0][0].as<long long>();
-    std::optional<std::string> invalid;
-    if (req.refund.currency != req.order.currency) {
-        invalid = "refund currency " + req.refund.currency + " differs from the order's " +
-                  req.order.currency;
-    } else if (req.refund.amount_requested <= 0 || req.refund.amount_requested > req.order.total - refunded) {
-        invalid = "amount exceeds what is still refundable on the order";
-    }
-    auto started = event_for(request_id, "EXECUTION_STARTED");
-    started.amount_requested = req.refund.amount_requested;
-    started.currency = req.order.currency;
-    started.processor = std::string(processor);
-    started.idempotency_key = order.idempotency_key;
-    if (auto e = transition(
-            tx, request_id, current.version, current.state, request_state::executing, started
-        )) {
-        throw std::runtime_error(*e);
-    }
-    if (invalid) {
-        auto failed = event_for(request_id, "EXECUTION_FAILED");
-        failed.processor = std::string(processor);
-        if (auto e = transition(
-                tx,
-                request_id,
-                current.version + 1,
-                request_state::executing,
-                request_state::execution_failed,
-                failed
-            )) {
-            throw std::runtime_error(*e);
-        }
-        tx.commit();
-        return std::nullopt;
-    }
-    tx.exec_params(
-        "INSERT INTO executions (request_id, idempotency_key, processor, amount, currency, state) "
-        "VALUES ($1, $2, $3, $4, $5, 'started')",
-        request_id,
-        order.idempotency_key,
-        std::string(processor),
-        static_cast<long long>(order.amount.minor),
-        order.amount.currency
-    );
-    tx.commit();
-    return order;
-}
-
-void finish_execution(
-    pqxx::connection_base& cx,
-    const pipeline::ports::refund_order& order,
-    std::string_view processor,
-    const pipeline::ports::refund_result& result
-) {
-    if (!result.succeeded && result.retryable) {
-        throw std::runtime_error(
-            "processor: " + result.error + " (will retry with the same idempotency key)"
-        );
-    }
-    pqxx::work tx(cx);
-    const auto current = load_request(tx, order.request_id, true);
-    if (current.state != request_state::executing) {
-        tx.commit();
-        return;  // recorded by an earlier run
-    }
-    auto event =
-        event_for(order.request_id, result.succeeded ? "REFUND_EXECUTED" : "EXECUTION_FAILED");
-    event.amount_requested = order.amount.minor;
-    event.currency = order.amount.currency;
-    event.processor = std::string(processor);
-    event.idempotency_key = order.idempotency_key;
-    if (result.succeeded) {
-        event.refund_id = result.refund_id;
-    }
-    tx.exec_params(
-        "UPDATE executions SET state = $2, refund_id = $3, error = $4, finished_at = now() "
-        "WHERE request_id = $1 AND state = 'started'",
-        order.request_id,
-        std::string(result.succeeded ? "succeeded" : "failed"),
-        result.succeeded ? std::optional(result.refund_id) : std::nullopt,
-        result.succeeded ? std::nullopt : std::optional(result.error)
-    );
-    const auto to = result.succeeded ? request_state::refunded : request_state::execution_failed;
-    if (auto e = transition(
-            tx, order.request_id, current.version, request_state::executing, to, event
-        )) {
-        throw std::runtime_error(*e);
-    }
-    // A reviewed request's card shows the outcome.
-    if (!tx.exec_params("SELECT 1 FROM slack_cards WHERE request_id = $1 LIMIT 1", order.request_id)
-             .empty()) {
-        enqueue_job(tx, "slack_resolve", order.request_id, std::to_string(current.version + 1));
-    }
-    tx.commit();
-}
-
 int expire_evidence_requests(pqxx::connection_base& cx, std::chrono::seconds ttl) {
     pqxx::work tx(cx);
     const auto due = tx.exec_params(
@@ -471,8 +340,7 @@ pipeline::model::enriched_context history_enricher::enrich(
 ) {
     pipeline::model::enriched_context c;
     pqxx::read_transaction tx(cx_);
-    // Only what refundbot itself recorded, in the request's currency. There are no dispute
-    // events yet (Stripe disputes arrive with #6), so the chargeback count stays unknown.
+    // Only what refundbot itself recorded, in the request's currency.
     const auto stats = tx.exec_params(
         "SELECT "
         " (SELECT count(DISTINCT order_id) FROM requests WHERE customer_id = $1), "
@@ -495,6 +363,16 @@ pipeline::model::enriched_context history_enricher::enrich(
     c.stats.refund_count_180d = stats[0][2].as<long long>();
     c.stats.refund_amount_180d = stats[0][3].as<long long>();
     c.stats.requests_24h = stats[0][4].as<long long>();
+    if (disputes_tracked_) {
+        // Disputes are known only where a processor reports them (Stripe webhooks); without
+        // that source the count stays unknown rather than a reassuring zero.
+        c.stats.chargeback_count_365d = tx.exec_params(
+                                              "SELECT count(*) FROM chargebacks WHERE customer_id = "
+                                              "$1 AND opened_at > now() - interval '365 days'",
+                                              req.customer.customer_id
+        )[0][0]
+                                              .as<long long>();
+    }
     for (const auto& row : tx.exec_params(
              "SELECT e.refund_id, e.amount, e.state FROM executions e JOIN requests r USING "
              "(request_id) "
@@ -516,30 +394,6 @@ pipeline::model::enriched_context history_enricher::enrich(
         c.delivery.delivered_at = req.order.delivered_at;
     }
     return c;
-}
-
-pipeline::ports::refund_result sandbox_processor::refund(const pipeline::ports::refund_order& order
-) {
-    auto lease = pool_.acquire();
-    pqxx::work tx(lease.get());
-    const auto refund_id =
-        "sbre_" + crypto::to_hex(crypto::sha256(order.idempotency_key)).substr(0, 24);
-    tx.exec_params(
-        "INSERT INTO sandbox_refunds (refund_id, idempotency_key, payment_reference, amount, "
-        "currency) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
-        refund_id,
-        order.idempotency_key,
-        order.payment_reference,
-        static_cast<long long>(order.amount.minor),
-        order.amount.currency
-    );
-    const auto r = tx.exec_params(
-        "SELECT refund_id FROM sandbox_refunds WHERE idempotency_key = $1", order.idempotency_key
-    );
-    tx.commit();
-    return {
-        .succeeded = true, .refund_id = r[0][0].as<std::string>(), .error = {}, .retryable = false};
 }
 
 }  // namespace refundbot::adapters::postgres

@@ -4,7 +4,6 @@
 #include "pipeline/decide.hpp"
 #include "pipeline/model/refund_request.hpp"
 #include "pipeline/ports/enricher.hpp"
-#include "pipeline/ports/refund_processor.hpp"
 #include "pipeline/workflow/audit_record.hpp"
 #include "pipeline/workflow/state_machine.hpp"
 
@@ -107,23 +106,6 @@ pipeline::workflow::request_state apply_decision(
     bool post_review_card = false
 );
 
-/// Prepares the one execution of an approved request: validates the amount against what is
-/// still refundable on the order, stores the idempotency key, moves it to EXECUTING. Returns
-/// the order to send, or nullopt when there is nothing (left) to do.
-[[nodiscard]] std::optional<pipeline::ports::refund_order> begin_execution(
-    pqxx::connection_base& cx, const std::string& request_id, std::string_view processor
-);
-
-/// Records the processor's answer: REFUNDED or EXECUTION_FAILED, with the audit event; a request
-/// with a Slack review card gets a job to show the outcome on it.
-/// @throws std::runtime_error for a retryable failure, so the job retries with the same key.
-void finish_execution(
-    pqxx::connection_base& cx,
-    const pipeline::ports::refund_order& order,
-    std::string_view processor,
-    const pipeline::ports::refund_result& result
-);
-
 /// Moves requests that have waited in AWAITING_EVIDENCE longer than `ttl` to EXPIRED, with an
 /// EVIDENCE_EXPIRED audit event each; safe to run from several workers at once.
 /// @return how many expired.
@@ -137,26 +119,17 @@ int erase_customer_pii(pqxx::connection_base& cx, const std::string& customer_id
 /// Customer history and prior refunds from refundbot's own records.
 class history_enricher final : public pipeline::ports::enricher {
 public:
-    explicit history_enricher(pqxx::connection_base& cx) : cx_(cx) {}
+    /// `disputes_tracked`: a processor reports disputes (chargebacks table), so a customer
+    /// without any has a count of zero rather than an unknown one.
+    explicit history_enricher(pqxx::connection_base& cx, bool disputes_tracked = false)
+        : cx_(cx), disputes_tracked_(disputes_tracked) {}
     [[nodiscard]] pipeline::model::enriched_context enrich(
         const pipeline::model::refund_request& request
     ) override;
 
 private:
     pqxx::connection_base& cx_;
-};
-
-/// The sandbox processor: records simulated refunds in `sandbox_refunds`; the same idempotency
-/// key always yields the same refund id. Moves no money.
-class sandbox_processor final : public pipeline::ports::refund_processor {
-public:
-    explicit sandbox_processor(connection_pool& pool) : pool_(pool) {}
-    [[nodiscard]] std::string_view name() const override { return "sandbox"; }
-    [[nodiscard]] pipeline::ports::refund_result refund(const pipeline::ports::refund_order& order
-    ) override;
-
-private:
-    connection_pool& pool_;
+    bool disputes_tracked_;
 };
 
 }  // namespace refundbot::adapters::postgres

@@ -22,21 +22,6 @@ const telemetry::logger& log() {
     return l;
 }
 
-std::string form_escape(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 web_api::web_api(http::client& http, slack_settings settings, telemetry::metrics_registry& metrics)
@@ -107,7 +92,7 @@ api_result web_api::get(
     r.url = http::join_url(settings_.api_base_url, method);
     char sep = '?';
     for (const auto& [k, v] : args) {
-        r.url += sep + form_escape(k) + "=" + form_escape(v);
+        r.url += sep + http::form_escape(k) + "=" + http::form_escape(v);
         sep = '&';
     }
     r.headers = {{"Authorization", "Bearer " + std::string(settings_.bot_token.reveal())}};

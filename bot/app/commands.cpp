@@ -3,6 +3,7 @@
 
 #include "adapters/http/client.hpp"
 #include "adapters/postgres/database.hpp"
+#include "adapters/postgres/execution_store.hpp"
 #include "adapters/postgres/migrations.hpp"
 #include "adapters/postgres/request_store.hpp"
 #include "adapters/slack/web_api.hpp"
@@ -14,7 +15,9 @@
 #include "bot/handlers/intake_webhook.hpp"
 #include "bot/handlers/metrics.hpp"
 #include "bot/handlers/slack_endpoints.hpp"
+#include "bot/handlers/stripe_webhook.hpp"
 #include "bot/orchestrator/job_workers.hpp"
+#include "bot/orchestrator/payment_jobs.hpp"
 #include "bot/orchestrator/slack_review_jobs.hpp"
 #include "bot/server/http_server.hpp"
 #include "pipeline/core/json_reader.hpp"
@@ -217,14 +220,45 @@ int run_serve(const std::optional<std::string>& config_file) {
                 cfg->summary.timezone,
                 cfg->review.authority,
                 cfg->review.remind_after,
-                cfg->review.escalate_after},
+                cfg->review.escalate_after,
+                std::chrono::seconds(300),
+                cfg->slack.alerts_channel},
             *slack_api
         );
     } else {
         log.warn("Slack disabled: set REFUNDBOT_SLACK_BOT_TOKEN to post review cards");
     }
+    std::unique_ptr<pipeline::ports::refund_processor> processor;
+    if (cfg->stripe.enabled()) {
+        processor = std::make_unique<adapters::stripe::stripe_processor>(cfg->stripe.api);
+        log.info(
+            "refunds go through Stripe",
+            {{"api_version", cfg->stripe.api.api_version},
+             {"verify_refundable", cfg->stripe.verify_refundable}}
+        );
+    } else {
+        processor = std::make_unique<postgres::sandbox_processor>(cfg->db);
+        log.warn(
+            "Stripe disabled: refunds are simulated by the sandbox processor (set "
+            "REFUNDBOT_STRIPE_SECRET_KEY to refund through Stripe)"
+        );
+    }
+    orchestrator::payment_jobs payments(
+        orchestrator::payment_settings{
+            postgres::execution_limits{policy->caps, policy->currency, cfg->slack.enabled()},
+            cfg->stripe.verify_refundable,
+            cfg->stripe.reconcile_after},
+        *processor
+    );
+    auto job_settings = cfg->jobs;
+    job_settings.post_review_cards = cfg->slack.enabled();
+    job_settings.disputes_tracked = !cfg->stripe.webhook_secret.empty();
+    std::vector<orchestrator::job_extension*> extensions{&payments};
+    if (slack_jobs) {
+        extensions.push_back(&*slack_jobs);
+    }
     orchestrator::job_workers workers(
-        cfg->db, cfg->jobs, *policy, contract, metrics, slack_jobs ? &*slack_jobs : nullptr
+        cfg->db, job_settings, *policy, contract, metrics, std::move(extensions)
     );
     register_service_metrics(metrics, db);
 
@@ -235,11 +269,22 @@ int run_serve(const std::optional<std::string>& config_file) {
         );
     }
 
+    if (cfg->stripe.webhook_secret.empty()) {
+        log.warn("Stripe webhooks disabled: set REFUNDBOT_STRIPE_WEBHOOK_SECRET to accept them");
+    }
+
     server::router routes;
     routes.add("GET", "/healthz", handlers::healthz())
         .add("GET", "/readyz", handlers::readyz(db))
         .add("GET", "/metrics", handlers::metrics(metrics))
         .add("POST", "/webhooks/requests", handlers::intake_webhook(cfg->intake, requests));
+    if (!cfg->stripe.webhook_secret.empty()) {
+        routes.add(
+            "POST",
+            "/webhooks/stripe",
+            handlers::stripe_webhook({cfg->stripe.webhook_secret, cfg->stripe.signature_tolerance}, db)
+        );
+    }
     if (cfg->slack.enabled()) {
         const handlers::slack_endpoint_settings slack_settings{
             cfg->slack.signing_secret, cfg->slack.signature_tolerance};

@@ -409,7 +409,7 @@ const std::vector<key_spec>& keys() {
         k.push_back(secret_key("slack", "signing_secret", [](config& c, std::string v) {
             c.slack.signing_secret = pipeline::core::secret(std::move(v));
         }));
-        for (const auto* channel : {"review_channel", "summary_channel"}) {
+        for (const auto* channel : {"review_channel", "summary_channel", "alerts_channel"}) {
             k.push_back(string_key(
                 "slack",
                 channel,
@@ -418,8 +418,10 @@ const std::vector<key_spec>& keys() {
                     if (v.empty() || v.find_first_of(" #") != std::string::npos) {
                         return "expected a channel id (C0123ABCD), got " + quoted(v);
                     }
-                    (std::string_view(channel) == "review_channel" ? c.slack.review_channel
-                                                                   : c.slack.summary_channel) = v;
+                    const std::string_view name(channel);
+                    (name == "review_channel"    ? c.slack.review_channel
+                     : name == "summary_channel" ? c.slack.summary_channel
+                                                 : c.slack.alerts_channel) = v;
                     return std::string();
                 }
             ));
@@ -437,6 +439,62 @@ const std::vector<key_spec>& keys() {
             0,
             60'000,
             [](config& c, std::int64_t v) { c.slack.api.post_interval = milliseconds(v); }
+        ));
+
+        k.push_back(string_key("stripe", "api_base_url", {}, [](config& c, const std::string& v) {
+            if (auto parsed = adapters::http::parse_url(v); !parsed.value) {
+                return parsed.error;
+            }
+            c.stripe.api.api_base_url = v;
+            return std::string();
+        }));
+        k.push_back(secret_key("stripe", "secret_key", [](config& c, std::string v) {
+            c.stripe.api.secret_key = pipeline::core::secret(std::move(v));
+        }));
+        k.push_back(secret_key("stripe", "webhook_secret", [](config& c, std::string v) {
+            c.stripe.webhook_secret = pipeline::core::secret(std::move(v));
+        }));
+        k.push_back(string_key("stripe", "api_version", {}, [](config& c, const std::string& v) {
+            if (v.size() < 10 || v[4] != '-' || v[7] != '-') {
+                return "expected a Stripe API version such as \"2026-07-29.dahlia\", got " +
+                       quoted(v);
+            }
+            c.stripe.api.api_version = v;
+            return std::string();
+        }));
+        k.push_back(boolean_key("stripe", "verify_refundable", [](config& c, bool v) {
+            c.stripe.verify_refundable = v;
+        }));
+        k.push_back(integer_key("stripe", "max_network_retries", 0, 10, [](config& c, std::int64_t v) {
+            c.stripe.api.max_network_retries = static_cast<int>(v);
+        }));
+        k.push_back(integer_key(
+            "stripe",
+            "retry_backoff_ms",
+            1,
+            60'000,
+            [](config& c, std::int64_t v) { c.stripe.api.retry_backoff = milliseconds(v); }
+        ));
+        k.push_back(integer_key(
+            "stripe",
+            "request_timeout_s",
+            1,
+            300,
+            [](config& c, std::int64_t v) { c.stripe.api.request_timeout = seconds(v); }
+        ));
+        k.push_back(integer_key(
+            "stripe",
+            "signature_tolerance_s",
+            1,
+            3600,
+            [](config& c, std::int64_t v) { c.stripe.signature_tolerance = seconds(v); }
+        ));
+        k.push_back(integer_key(
+            "stripe",
+            "reconcile_after_s",
+            1,
+            7 * 24 * 3600,
+            [](config& c, std::int64_t v) { c.stripe.reconcile_after = seconds(v); }
         ));
 
         k.push_back(structured_key("review", "approvers", [](config& c, const toml::node& n) {
@@ -741,6 +799,10 @@ config_result load_config(const std::optional<std::string>& path, const env_look
                 "slack.bot_token is set"
             );
         }
+    }
+    const auto key = cfg.stripe.api.secret_key.reveal();
+    if (cfg.mode == run_mode::sandbox && (key.starts_with("sk_live_") || key.starts_with("rk_live_"))) {
+        errors.push_back("stripe.secret_key: a live key is refused in sandbox mode (use sk_test_...)");
     }
     if (!errors.empty()) {
         return {std::nullopt, std::move(errors)};

@@ -2,6 +2,7 @@
 
 #include "adapters/postgres/settings.hpp"
 #include "adapters/slack/web_api.hpp"
+#include "adapters/stripe/processor.hpp"
 #include "adapters/telemetry/log.hpp"
 #include "bot/handlers/intake_webhook.hpp"
 #include "bot/orchestrator/job_workers.hpp"
@@ -27,8 +28,21 @@ struct slack_config {
     std::chrono::seconds signature_tolerance{300};
     std::string review_channel;
     std::string summary_channel;
+    std::string alerts_channel;  ///< failed refunds, disputes; empty: only the card's thread
 
     [[nodiscard]] bool enabled() const { return !api.bot_token.empty(); }
+};
+
+/// Stripe: refunds (when a secret key is set; else the sandbox processor) and its webhooks
+/// (when an endpoint secret is set).
+struct stripe_config {
+    adapters::stripe::stripe_settings api;
+    pipeline::core::secret webhook_secret;
+    std::chrono::seconds signature_tolerance{300};
+    bool verify_refundable = false;
+    std::chrono::seconds reconcile_after{900};
+
+    [[nodiscard]] bool enabled() const { return !api.secret_key.empty(); }
 };
 
 /// Who reviews, and when reviews are chased.
@@ -56,6 +70,7 @@ struct config {
     handlers::intake_settings intake;
     orchestrator::worker_settings jobs;
     slack_config slack;
+    stripe_config stripe;
     review_config review;
     summary_config summary;
     std::string policy_file = "deploy/policy.example.json";

@@ -9,7 +9,6 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -25,18 +24,17 @@ struct job_workers::impl {
         pipeline::policy::refund_policy p,
         const pipeline::reasoning::schema_validator& c,
         adapters::telemetry::metrics_registry& metrics,
-        job_extension* ext
+        std::vector<job_extension*> ext
     )
         : db_settings(db),
           settings(s),
           policy(std::move(p)),
           contract(c),
           pool([&] {
-              db.pool_size = s.workers * 2;  // a worker's own connection plus the processor's
+              db.pool_size = s.workers * 2;  // a worker's own connection plus one to spare
               return postgres::connection_pool(db);
           }()),
-          processor(pool),
-          extension(ext),
+          extensions(std::move(ext)),
           jobs_done(metrics.counter(
               "refundbot_jobs_completed_total", "Jobs run to completion, by kind.", {"kind"}
           )),
@@ -56,8 +54,7 @@ struct job_workers::impl {
     pipeline::policy::refund_policy policy;
     const pipeline::reasoning::schema_validator& contract;
     postgres::connection_pool pool;
-    postgres::sandbox_processor processor;
-    job_extension* extension;
+    std::vector<job_extension*> extensions;
     adapters::telemetry::counter_family& jobs_done;
     adapters::telemetry::counter_family& jobs_failed;
     adapters::telemetry::counter_family& jobs_dead;
@@ -96,8 +93,8 @@ void job_workers::impl::expire_waiting_requests() {
             n > 0) {
             log.info("evidence requests expired", {{"count", n}});
         }
-        if (extension != nullptr) {
-            extension->sweep(lease.get());
+        for (auto* e : extensions) {
+            e->sweep(lease.get());
         }
     } catch (const std::exception& e) {
         log.warn("periodic sweep failed", {{"error", e.what()}});
@@ -117,12 +114,12 @@ void job_workers::impl::run_job(const postgres::job& j) {
         if (stored.state != pipeline::workflow::request_state::received) {
             return;  // decided by an earlier run of this job
         }
-        postgres::history_enricher enricher(cx);
+        postgres::history_enricher enricher(cx, settings.disputes_tracked);
         const auto context = enricher.enrich(stored.request);
         pipeline::reasoning::offline_reasoner reasoner;
         const auto outcome = pipeline::decide(stored.request, context, policy, reasoner, contract);
         const auto state = postgres::apply_decision(
-            cx, j.request_id, stored.version, outcome, extension != nullptr
+            cx, j.request_id, stored.version, outcome, settings.post_review_cards
         );
         log.info(
             "decided",
@@ -132,30 +129,15 @@ void job_workers::impl::run_job(const postgres::job& j) {
         );
         return;
     }
-    if (j.kind == "execute") {
-        const auto order = postgres::begin_execution(cx, j.request_id, processor.name());
-        if (!order) {
+    for (auto* e : extensions) {
+        if (e->handles(j.kind)) {
+            e->run(j, cx);
             return;
         }
-        const auto result = processor.refund(*order);
-#ifdef REFUNDBOT_FAULT_INJECTION
-        // Test-only: die between the processor call and recording its result, the window in
-        // which a refund could be paid twice if the idempotency key were not reused.
-        if (std::getenv("REFUNDBOT_FAULT_CRASH_AFTER_REFUND") != nullptr) {
-            std::_Exit(86);
-        }
-#endif
-        postgres::finish_execution(cx, *order, processor.name(), result);
-        log.info(
-            result.succeeded ? "refunded" : "refund failed",
-            {{"refund_request_id", j.request_id},
-             {"refund_id", result.refund_id},
-             {"processor", processor.name()}}
-        );
-        return;
     }
-    if (extension != nullptr && extension->handles(j.kind)) {
-        extension->run(j, cx);
+    if (j.kind.starts_with("slack_")) {
+        // Slack is off: alerts and cards have nowhere to go; their content is in the log.
+        log.info("Slack disabled; job dropped", {{"kind", j.kind}, {"refund_request_id", j.request_id}});
         return;
     }
     throw std::runtime_error("unknown job kind " + j.kind);
@@ -223,10 +205,10 @@ job_workers::job_workers(
     pipeline::policy::refund_policy policy,
     const pipeline::reasoning::schema_validator& contract,
     adapters::telemetry::metrics_registry& metrics,
-    job_extension* extension
+    std::vector<job_extension*> extensions
 )
     : impl_(std::make_unique<impl>(
-          std::move(db), settings, std::move(policy), contract, metrics, extension
+          std::move(db), settings, std::move(policy), contract, metrics, std::move(extensions)
       )) {}
 
 job_workers::~job_workers() {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <vector>
 
 namespace refundbot::adapters::telemetry {
 class metrics_registry;
@@ -23,6 +24,10 @@ struct worker_settings {
     std::chrono::seconds evidence_ttl{7 * 24 * 3600};
     /// How often an idle worker runs the periodic sweeps (expiry, reminders, summaries).
     std::chrono::seconds sweep_interval{60};
+    /// Slack is on: a request routed to review gets a card job.
+    bool post_review_cards = false;
+    /// A processor reports disputes, so a customer's chargeback count is known.
+    bool disputes_tracked = false;
 };
 
 /// Jobs beyond the core workflow (the Slack review loop), run by the same workers.
@@ -37,8 +42,8 @@ public:
 };
 
 /// Runs the workflow's jobs: `decide` (enrich from history, the pure pipeline with the offline
-/// reasoner, store the decision and route) and `execute` (the one refund of an approved
-/// request through the sandbox processor). Workers are threads of their own with their own
+/// reasoner, store the decision and route) itself, every other kind through the extensions
+/// (payments, the Slack review loop). Workers are threads of their own with their own
 /// connections; a LISTEN connection wakes them when a job is enqueued. Several processes may
 /// run workers on one database.
 /// @par Thread safety
@@ -51,7 +56,7 @@ public:
         pipeline::policy::refund_policy policy,
         const pipeline::reasoning::schema_validator& contract,
         adapters::telemetry::metrics_registry& metrics,
-        job_extension* extension = nullptr
+        std::vector<job_extension*> extensions
     );
     ~job_workers();
     job_workers(const job_workers&) = delete;

@@ -117,6 +117,8 @@ void slack_review_jobs::run(const postgres::job& j, pqxx::connection_base& cx) {
         remind(j, cx);
     } else if (j.kind == "slack_summary") {
         summarize(j, cx);
+    } else if (j.kind == "slack_alert") {
+        alert(j, cx);
     } else if (j.kind == "slack_command") {
         command(j, cx);
     } else {
@@ -414,6 +416,26 @@ void slack_review_jobs::show_outcome(const postgres::job& j, pqxx::connection_ba
         api_.post_message(card->channel, {{"thread_ts", card->ts}, {"text", thread}}),
         "chat.postMessage (thread)"
     );
+}
+
+// Failed refunds and disputes: in the card's thread, where the reviewer looks, and in the
+// alerts channel, where operations look.
+void slack_review_jobs::alert(const postgres::job& j, pqxx::connection_base& cx) {
+    const auto payload = json::parse(j.payload).as_object();
+    const auto text = ":warning: " + slack::escape_text(field(payload, "text"));
+    log().warn("refund alert", {{"refund_request_id", j.request_id}, {"alert", j.key}});
+    if (const auto card = postgres::find_card(cx, j.request_id)) {
+        require(
+            api_.post_message(card->channel, {{"thread_ts", card->ts}, {"text", text}}),
+            "chat.postMessage (alert in thread)"
+        );
+    }
+    if (!settings_.alerts_channel.empty()) {
+        require(
+            api_.post_message(settings_.alerts_channel, {{"text", text}}),
+            "chat.postMessage (alerts channel)"
+        );
+    }
 }
 
 void slack_review_jobs::remind(const postgres::job& j, pqxx::connection_base& cx) {

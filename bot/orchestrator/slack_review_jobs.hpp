@@ -24,6 +24,7 @@ struct slack_review_settings {
     std::chrono::seconds remind_after{4 * 3600};
     std::chrono::seconds escalate_after{24 * 3600};
     std::chrono::seconds group_cache_ttl{300};
+    std::string alerts_channel;  ///< empty: alerts go only to the card's thread
 };
 
 /// The Slack review loop as jobs: post review cards, act on clicks and the deny modal (after
@@ -45,6 +46,7 @@ private:
     void remind(const adapters::postgres::job& j, pqxx::connection_base& cx);
     void summarize(const adapters::postgres::job& j, pqxx::connection_base& cx);
     void command(const adapters::postgres::job& j, pqxx::connection_base& cx);
+    void alert(const adapters::postgres::job& j, pqxx::connection_base& cx);
 
     pipeline::approval::reviewer_identity identify(const std::string& user);
 

@@ -56,7 +56,8 @@ core::parsed<refund_policy> parse_policy(const json::value& v) {
          "subscription",
          "digital",
          "risk",
-         "allowed_actions"}
+         "allowed_actions",
+         "execution_caps"}
     );
     p.policy_version = rd.text(*root, "", "policy_version").value_or("");
     if (auto cur = rd.currency(*root, "", "currency", true)) {
@@ -72,6 +73,13 @@ core::parsed<refund_policy> parse_policy(const json::value& v) {
             rd.amount(*a, "auto_approve", "max_amount", p.exponent).value_or(0);
         p.auto_approve_max_risk =
             rd.number(*a, "auto_approve", "max_risk_score", 0.0, 1.0).value_or(0);
+    }
+    if (const auto* c = rd.object(*root, "", "execution_caps", true)) {
+        rd.reject_unknown(*c, "execution_caps", {"per_customer_daily", "global_daily"});
+        p.caps.per_customer_daily =
+            rd.amount(*c, "execution_caps", "per_customer_daily", p.exponent, true).value_or(0);
+        p.caps.global_daily =
+            rd.amount(*c, "execution_caps", "global_daily", p.exponent, true).value_or(0);
     }
     if (const auto* m = rd.object(*root, "", "manual_review")) {
         rd.reject_unknown(*m, "manual_review", {"min_amount", "min_chargebacks"});

@@ -32,6 +32,13 @@ struct risk_weights {
     double missing_evidence = 0.10;
 };
 
+/// Limits on money leaving per rolling 24 hours, in the policy currency; 0 means no cap. An
+/// automatic approval that would cross one goes to a human instead of executing.
+struct execution_caps {
+    std::int64_t per_customer_daily = 0;
+    std::int64_t global_daily = 0;
+};
+
 /// The versioned refund policy: the source of truth the AI may never override. Amounts are
 /// minor units of `currency`; a request in another currency cannot be compared with them and
 /// never auto-approves.
@@ -53,6 +60,7 @@ struct refund_policy {
     nuance_mode digital = nuance_mode::review_only;
     std::vector<std::string> digital_categories = {"digital", "usage_based"};
     risk_weights weights;
+    execution_caps caps;
     std::vector<std::string> high_risk_countries;
     std::vector<std::string> allowed_actions = {
         "REQUEST_PHOTO_EVIDENCE",

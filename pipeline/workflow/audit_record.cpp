@@ -31,9 +31,15 @@ std::string canonical_json(const audit_record& r) {
     w.end_object();
     w.key("event").value(r.event);
     w.key("execution").begin_object();
+    if (r.error_code) {
+        w.key("error_code").value(*r.error_code);
+    }
     optional_value(w, "idempotency_key", r.idempotency_key);
     optional_value(w, "processor", r.processor);
     optional_value(w, "refund_id", r.refund_id);
+    if (r.processor_status) {
+        w.key("status").value(*r.processor_status);
+    }
     w.end_object();
     w.key("inputs").begin_object();
     w.key("amount_requested");

@@ -29,6 +29,10 @@ struct audit_record {
     std::optional<std::string> processor;
     std::optional<std::string> refund_id;
     std::optional<std::string> idempotency_key;
+    // Added with the Stripe processor; absent fields are left out of the canonical JSON so
+    // the hashes of records written before them still verify.
+    std::optional<std::string> processor_status;  ///< pending, succeeded, failed, ...
+    std::optional<std::string> error_code;        ///< the processor's error or failure code
 };
 
 /// The record as canonical JSON (fixed key order, no whitespace, nulls written out, amounts as

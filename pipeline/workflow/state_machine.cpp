@@ -25,7 +25,7 @@ constexpr std::array<std::pair<request_state, std::string_view>, 12> names = {{
     {execution_failed, "EXECUTION_FAILED"},
 }};
 
-constexpr std::array<std::pair<request_state, request_state>, 14> allowed = {{
+constexpr std::array<std::pair<request_state, request_state>, 15> allowed = {{
     {received, decided},
     {decided, auto_approved},
     {decided, denied},
@@ -37,6 +37,7 @@ constexpr std::array<std::pair<request_state, request_state>, 14> allowed = {{
     {awaiting_evidence, received},
     {awaiting_evidence, expired},
     {auto_approved, executing},
+    {auto_approved, pending_review},
     {approved, executing},
     {executing, refunded},
     {executing, execution_failed},

@@ -37,6 +37,7 @@ enum class request_state {
 ///     PENDING_REVIEW -> APPROVED | DENIED | AWAITING_EVIDENCE | REPLACEMENT_OFFERED
 ///     AWAITING_EVIDENCE -> RECEIVED (evidence arrived) | EXPIRED
 ///     AUTO_APPROVED | APPROVED -> EXECUTING -> REFUNDED | EXECUTION_FAILED
+///     AUTO_APPROVED -> PENDING_REVIEW (a daily refund cap would be crossed)
 ///
 /// Returns nullopt when allowed, else why not ("PENDING_REVIEW -> REFUNDED is not a
 /// transition of the refund workflow"). An illegal transition is never applied.

@@ -22,6 +22,7 @@ TEST(state_machine, allows_exactly_the_workflow_transitions) {
         {awaiting_evidence, received},
         {awaiting_evidence, expired},
         {auto_approved, executing},
+        {auto_approved, pending_review},
         {approved, executing},
         {executing, refunded},
         {executing, execution_failed},
