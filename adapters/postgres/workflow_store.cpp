@@ -388,6 +388,23 @@ pipeline::model::enriched_context history_enricher::enrich(
             .created_at = std::nullopt,
         });
     }
+    // Refunds made outside refundbot (the Stripe dashboard) on the same payment.
+    for (const auto& row : tx.exec_params(
+             "SELECT refund_id, amount, status FROM external_refunds WHERE currency = $3 AND "
+             "status IN ('pending', 'requires_action', 'succeeded') AND ((charge_id <> '' AND "
+             "charge_id = $1) OR (payment_intent_id <> '' AND payment_intent_id = $2)) "
+             "ORDER BY updated_at",
+             req.order.pay.charge_id,
+             req.order.pay.payment_intent_id,
+             req.order.currency
+         )) {
+        c.prior_refunds.push_back({
+            .refund_id = row[0].as<std::string>(),
+            .amount = row[1].as<long long>(),
+            .status = row[2].as<std::string>() == "succeeded" ? "succeeded" : "pending",
+            .created_at = std::nullopt,
+        });
+    }
     tx.commit();
     if (req.order.delivered_at) {
         c.delivery.status = "delivered";

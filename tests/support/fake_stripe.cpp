@@ -105,6 +105,21 @@ json::object fake_stripe::settle(
     throw std::runtime_error("fake_stripe: no refund " + refund_id);
 }
 
+fake_stripe::refund fake_stripe::refund_in_dashboard(const std::string& name, std::int64_t amount) {
+    std::lock_guard lock(mutex_);
+    auto& c = charges_.at("ch_" + name);
+    refund r;
+    r.id = "re_dash" + std::to_string(refunds_.size() + 1);
+    r.charge = c.id;
+    r.payment_intent = c.payment_intent;
+    r.amount = amount;
+    r.currency = c.currency;
+    r.status = "succeeded";
+    c.refunded += amount;
+    refunds_.push_back(r);
+    return r;
+}
+
 std::vector<fake_stripe::refund> fake_stripe::refunds() const {
     std::lock_guard lock(mutex_);
     return refunds_;

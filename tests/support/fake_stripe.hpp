@@ -61,6 +61,9 @@ public:
         const std::string& refund_id, const std::string& status, const std::string& reason = {}
     );
 
+    /// A refund made in the Stripe dashboard (no refundbot metadata); returns it.
+    refund refund_in_dashboard(const std::string& name, std::int64_t amount);
+
     [[nodiscard]] std::vector<refund> refunds() const;
     [[nodiscard]] std::int64_t refunded(const std::string& name) const;
     /// POST /v1/refunds requests received (attempts, including replays and refusals).
