@@ -272,7 +272,7 @@ review_outcome apply_review(pqxx::connection_base& cx, const review_input& in) {
     out.state = effect.to;
     out.version = current.version + 1;
     if (in.action == review_action::approve) {
-        enqueue_job(tx, "execute", in.request_id);
+        rearm_job(tx, "execute", in.request_id);  // a capped auto-approval ran it once
     } else {
         enqueue_job(tx, "slack_resolve", in.request_id, std::to_string(out.version));
     }

@@ -419,6 +419,30 @@ TEST(stripe, a_dispute_counts_for_the_customer_and_blocks_an_open_request) {
     );
 }
 
+TEST(stripe, an_automatic_refund_over_the_daily_customer_cap_goes_to_review) {
+    auto policy = json::parse(tests::read_source_file("deploy/policy.example.json")).as_object();
+    policy["execution_caps"] = json::object{{"per_customer_daily", 50}, {"global_daily", "1000.00"}};
+    const auto file = tests::write_temp_file("capped-policy.json", json::serialize(policy));
+    stripe_env env(true, {{"REFUNDBOT_POLICY_FILE", file}});
+    env.stripe.add_charge("8001", 2900);
+    env.stripe.add_charge("8002", 2900);
+    env.intake(case_a("rf_cap_1", "8001"));
+    ASSERT_EQ(env.wait_state("rf_cap_1", "REFUNDED"), "REFUNDED");
+    env.intake(case_a("rf_cap_2", "8002"));
+    ASSERT_EQ(env.wait_state("rf_cap_2", "PENDING_REVIEW"), "PENDING_REVIEW");
+    EXPECT_EQ(env.audit("rf_cap_2"), "EXECUTION_CAP_REACHED");
+    EXPECT_EQ(env.stripe.refund_posts(), 1);
+    const auto alerts = env.slack_texts("CALERTS", 1);
+    ASSERT_EQ(alerts.size(), 1U);
+    EXPECT_NE(alerts[0].find("would reach 58.00 USD, above the cap of 50.00 USD"), std::string::npos)
+        << alerts[0];
+    ASSERT_EQ(env.wait_for("SELECT count(*) FROM slack_cards WHERE request_id = 'rf_cap_2'", "1"), "1")
+        << "the held refund gets a review card";
+    env.approve("rf_cap_2");
+    EXPECT_EQ(env.wait_state("rf_cap_2", "REFUNDED"), "REFUNDED") << "a reviewer's approval executes";
+    EXPECT_EQ(env.stripe.refunds().size(), 2U);
+}
+
 TEST(stripe, webhooks_need_a_valid_signature_and_unknown_types_are_ignored) {
     stripe_env env;
     const auto body = event("evt_sig", "customer.created", json::object{{"id", "cus_x"}});

@@ -17,7 +17,10 @@ service::service(const std::string& db_url, env_list extra) {
          std::string(REFUNDBOT_SOURCE_DIR) + "/deploy/policy.example.json"},
         {"REFUNDBOT_JOBS_POLL_MS", "200"},
     };
-    env.insert(env.end(), extra.begin(), extra.end());
+    for (auto& [name, value] : extra) {  // a test's value replaces the default
+        std::erase_if(env, [&name](const auto& e) { return e.first == name; });
+        env.emplace_back(std::move(name), std::move(value));
+    }
     process =
         std::make_unique<child_process>(refundbot_binary(), std::vector<std::string>{"serve"}, env);
     const auto deadline = std::chrono::steady_clock::now() + 20s;
