@@ -296,8 +296,7 @@ void settle_refund(
             r.charge_id,
             r.payment_intent_id,
             static_cast<long long>(r.amount.minor),
-            r.amount.currency
-        ,
+            r.amount.currency,
             r.status
         );
         return;
@@ -466,7 +465,10 @@ std::optional<ports::refund_order> begin_execution(
                 enqueue_job(tx, "slack_card", request_id, std::to_string(current.version + 1));
             }
             enqueue_alert(
-                tx, request_id, "cap", "Automatic refund " + request_id + " held for review: " + *why
+                tx,
+                request_id,
+                "cap",
+                "Automatic refund " + request_id + " held for review: " + *why
             );
             tx.commit();
             return std::nullopt;
@@ -666,7 +668,8 @@ event_outcome apply_payment_event(
         tx.exec_params(
             "INSERT INTO processor_charges (source, charge_id, payment_intent_id, amount, "
             "amount_refunded, currency) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, "
-            "charge_id) DO UPDATE SET amount_refunded = greatest(processor_charges.amount_refunded, "
+            "charge_id) DO UPDATE SET amount_refunded = "
+            "greatest(processor_charges.amount_refunded, "
             "EXCLUDED.amount_refunded), updated_at = now()",
             event.source,
             c.charge_id,
@@ -711,7 +714,8 @@ ports::refund_result sandbox_processor::refund(const ports::refund_order& order)
         "SELECT refund_id FROM sandbox_refunds WHERE idempotency_key = $1", order.idempotency_key
     );
     tx.commit();
-    auto result = ports::refund_result::with(ports::refund_outcome::succeeded, r[0][0].as<std::string>());
+    auto result =
+        ports::refund_result::with(ports::refund_outcome::succeeded, r[0][0].as<std::string>());
     result.status = "succeeded";
     return result;
 }

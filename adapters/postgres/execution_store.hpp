@@ -80,8 +80,8 @@ void retry_execution(pqxx::connection_base& cx, const std::string& request_id);
 
 /// What applying a processor webhook event did.
 struct event_outcome {
-    bool duplicate = false;              ///< the event id was applied before
-    std::vector<std::string> affected;   ///< refundbot requests it touched
+    bool duplicate = false;             ///< the event id was applied before
+    std::vector<std::string> affected;  ///< refundbot requests it touched
 };
 
 /// Applies one processor event in one transaction, deduplicated by (source, event id): a
@@ -113,8 +113,8 @@ public:
     [[nodiscard]] std::optional<pipeline::ports::refund_result> find(
         const pipeline::ports::refund_order& order
     ) override;
-    [[nodiscard]] std::optional<pipeline::ports::payment_balance> balance(const std::string&
-    ) override {
+    [[nodiscard]] std::optional<pipeline::ports::payment_balance> balance(const std::string&)
+        override {
         return std::nullopt;
     }
 

@@ -366,12 +366,13 @@ pipeline::model::enriched_context history_enricher::enrich(
     if (disputes_tracked_) {
         // Disputes are known only where a processor reports them (Stripe webhooks); without
         // that source the count stays unknown rather than a reassuring zero.
-        c.stats.chargeback_count_365d = tx.exec_params(
-                                              "SELECT count(*) FROM chargebacks WHERE customer_id = "
-                                              "$1 AND opened_at > now() - interval '365 days'",
-                                              req.customer.customer_id
-        )[0][0]
-                                              .as<long long>();
+        c.stats.chargeback_count_365d =
+            tx.exec_params(
+                  "SELECT count(*) FROM chargebacks WHERE customer_id = "
+                  "$1 AND opened_at > now() - interval '365 days'",
+                  req.customer.customer_id
+            )[0][0]
+                .as<long long>();
     }
     for (const auto& row : tx.exec_params(
              "SELECT e.refund_id, e.amount, e.state FROM executions e JOIN requests r USING "

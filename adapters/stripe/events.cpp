@@ -132,7 +132,8 @@ parsed_event parse_event(std::string_view body) {
     const auto* data = root.if_contains("data");
     const json::object* object = nullptr;
     if (data != nullptr && data->is_object()) {
-        if (const auto* o = data->get_object().if_contains("object"); o != nullptr && o->is_object()) {
+        if (const auto* o = data->get_object().if_contains("object");
+            o != nullptr && o->is_object()) {
             object = &o->get_object();
         }
     }

@@ -121,17 +121,20 @@ struct stripe_processor::impl {
 
     std::chrono::milliseconds backoff(int retry) const {
         thread_local std::mt19937 rng{std::random_device{}()};
-        const auto base = std::min(
-            settings.max_backoff, settings.retry_backoff * (1 + retry * retry)
-        );
+        const auto base =
+            std::min(settings.max_backoff, settings.retry_backoff * (1 + retry * retry));
         std::uniform_real_distribution<double> jitter(0.75, 1.0);
         return std::chrono::milliseconds(
             static_cast<long long>(static_cast<double>(base.count()) * jitter(rng))
         );
     }
 
-    reply call(const std::string& method, const std::string& target, const std::string& body,
-               const std::string& idempotency_key) {
+    reply call(
+        const std::string& method,
+        const std::string& target,
+        const std::string& body,
+        const std::string& idempotency_key
+    ) {
         http::request r;
         r.method = method;
         r.url = http::join_url(settings.api_base_url, target);
@@ -215,7 +218,8 @@ struct stripe_processor::impl {
             return ports::refund_result::failure(ports::refund_outcome::unknown, code, message);
         }
         auto failed = ports::refund_result::failure(
-            ports::refund_outcome::failed, code.empty() ? "http_" + std::to_string(resp.status) : code,
+            ports::refund_outcome::failed,
+            code.empty() ? "http_" + std::to_string(resp.status) : code,
             message
         );
         failed.status = "error";
@@ -243,7 +247,8 @@ ports::refund_result stripe_processor::refund(const ports::refund_order& order) 
     if (!order.source.empty()) {
         form.emplace_back("metadata[source]", order.source);
     }
-    const auto rep = impl_->call("POST", "/v1/refunds", http::form_encode(form), order.idempotency_key);
+    const auto rep =
+        impl_->call("POST", "/v1/refunds", http::form_encode(form), order.idempotency_key);
     return impl_->read_refund_reply(rep, "POST /v1/refunds");
 }
 
@@ -253,11 +258,13 @@ ports::refund_result stripe_processor::lookup(const std::string& refund_id) {
 }
 
 std::optional<ports::refund_result> stripe_processor::find(const ports::refund_order& order) {
-    const auto target = "/v1/refunds?" + http::form_encode({
-        {is_payment_intent(order.payment_reference) ? "payment_intent" : "charge",
-         order.payment_reference},
-        {"limit", "100"},
-    });
+    const auto target =
+        "/v1/refunds?" +
+        http::form_encode({
+            {is_payment_intent(order.payment_reference) ? "payment_intent" : "charge",
+             order.payment_reference},
+            {"limit", "100"},
+        });
     const auto rep = impl_->call("GET", target, {}, {});
     if (!rep.response || rep.response->status != 200) {
         throw std::runtime_error(
@@ -316,8 +323,9 @@ std::optional<ports::payment_balance> stripe_processor::balance(const std::strin
         });
     }
     ports::payment_balance b;
-    b.captured = {charge->contains("amount_captured") ? number("amount_captured") : number("amount"),
-                  currency};
+    b.captured = {
+        charge->contains("amount_captured") ? number("amount_captured") : number("amount"),
+        currency};
     b.refunded = number("amount_refunded");
     const auto* disputed = charge->if_contains("disputed");
     b.disputed = disputed != nullptr && disputed->is_bool() && disputed->get_bool();

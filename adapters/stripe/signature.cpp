@@ -57,7 +57,8 @@ signature_check verify_signature(
         const auto value = item.substr(eq + 1);
         if (key == "t") {
             std::int64_t parsed = 0;
-            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+            const auto [end, ec] =
+                std::from_chars(value.data(), value.data() + value.size(), parsed);
             if (ec != std::errc() || end != value.data() + value.size()) {
                 return refused("malformed_signature", "Stripe-Signature: t is not a unix time");
             }
@@ -87,11 +88,8 @@ signature_check verify_signature(
             "signature_mismatch", "no v1 signature matches the payload and the endpoint secret"
         );
     }
-    const auto age = std::chrono::duration_cast<std::chrono::seconds>(
-                         now.time_since_epoch()
-                     )
-                         .count() -
-                     *t;
+    const auto age =
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count() - *t;
     if (age > tolerance.count()) {
         return refused(
             "stale_timestamp",

@@ -282,7 +282,9 @@ int run_serve(const std::optional<std::string>& config_file) {
         routes.add(
             "POST",
             "/webhooks/stripe",
-            handlers::stripe_webhook({cfg->stripe.webhook_secret, cfg->stripe.signature_tolerance}, db)
+            handlers::stripe_webhook(
+                {cfg->stripe.webhook_secret, cfg->stripe.signature_tolerance}, db
+            )
         );
     }
     if (cfg->slack.enabled()) {

@@ -465,9 +465,15 @@ const std::vector<key_spec>& keys() {
         k.push_back(boolean_key("stripe", "verify_refundable", [](config& c, bool v) {
             c.stripe.verify_refundable = v;
         }));
-        k.push_back(integer_key("stripe", "max_network_retries", 0, 10, [](config& c, std::int64_t v) {
-            c.stripe.api.max_network_retries = static_cast<int>(v);
-        }));
+        k.push_back(integer_key(
+            "stripe",
+            "max_network_retries",
+            0,
+            10,
+            [](config& c, std::int64_t v) {
+                c.stripe.api.max_network_retries = static_cast<int>(v);
+            }
+        ));
         k.push_back(integer_key(
             "stripe",
             "retry_backoff_ms",
@@ -801,8 +807,11 @@ config_result load_config(const std::optional<std::string>& path, const env_look
         }
     }
     const auto key = cfg.stripe.api.secret_key.reveal();
-    if (cfg.mode == run_mode::sandbox && (key.starts_with("sk_live_") || key.starts_with("rk_live_"))) {
-        errors.push_back("stripe.secret_key: a live key is refused in sandbox mode (use sk_test_...)");
+    if (cfg.mode == run_mode::sandbox &&
+        (key.starts_with("sk_live_") || key.starts_with("rk_live_"))) {
+        errors.push_back(
+            "stripe.secret_key: a live key is refused in sandbox mode (use sk_test_...)"
+        );
     }
     if (!errors.empty()) {
         return {std::nullopt, std::move(errors)};

@@ -26,7 +26,9 @@ server::handler stripe_webhook(stripe_webhook_settings settings, adapters::postg
             settings.tolerance
         );
         if (!sig.ok) {
-            log.warn("Stripe webhook rejected", {{"request_id", req.request_id}, {"reason", sig.error}});
+            log.warn(
+                "Stripe webhook rejected", {{"request_id", req.request_id}, {"reason", sig.error}}
+            );
             co_return http_response::error(400, sig.error, sig.message);
         }
         auto parsed = adapters::stripe::parse_event(req.body);
@@ -58,8 +60,7 @@ server::handler stripe_webhook(stripe_webhook_settings settings, adapters::postg
              {"requests", outcome.affected.size()}}
         );
         co_return http_response::json(
-            200,
-            json::serialize(json::object{{"received", true}, {"duplicate", outcome.duplicate}})
+            200, json::serialize(json::object{{"received", true}, {"duplicate", outcome.duplicate}})
         );
     };
 }

@@ -137,7 +137,9 @@ void job_workers::impl::run_job(const postgres::job& j) {
     }
     if (j.kind.starts_with("slack_")) {
         // Slack is off: alerts and cards have nowhere to go; their content is in the log.
-        log.info("Slack disabled; job dropped", {{"kind", j.kind}, {"refund_request_id", j.request_id}});
+        log.info(
+            "Slack disabled; job dropped", {{"kind", j.kind}, {"refund_request_id", j.request_id}}
+        );
         return;
     }
     throw std::runtime_error("unknown job kind " + j.kind);

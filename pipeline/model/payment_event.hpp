@@ -24,7 +24,7 @@ struct processor_charge {
     std::string charge_id;
     std::string payment_intent_id;
     core::money captured;
-    std::int64_t refunded = 0;  ///< minor units
+    std::int64_t refunded = 0;              ///< minor units
     std::vector<processor_refund> refunds;  ///< those the report carried
 };
 

@@ -17,8 +17,8 @@ struct refund_order {
     std::string payment_reference;  ///< payment intent (pi_...) or charge id
     core::money amount;
     std::string reason = "requested_by_customer";  ///< duplicate, fraudulent, requested_by_customer
-    std::string review_id;  ///< who approved: "auto" or the reviewer's id
-    std::string source;     ///< where the request came from (zendesk, shopify, ...)
+    std::string review_id;                         ///< who approved: "auto" or the reviewer's id
+    std::string source;  ///< where the request came from (zendesk, shopify, ...)
     /// A previous attempt may have reached the processor (the request was already EXECUTING):
     /// checks that would count this very refund against itself are skipped.
     bool resumed = false;
@@ -58,8 +58,8 @@ struct refund_result {
 
 /// What the processor says about a payment before a refund of it.
 struct payment_balance {
-    core::money captured;          ///< what was paid
-    std::int64_t refunded = 0;     ///< minor units already refunded (all refunds, any origin)
+    core::money captured;       ///< what was paid
+    std::int64_t refunded = 0;  ///< minor units already refunded (all refunds, any origin)
     bool disputed = false;
 };
 

@@ -100,8 +100,7 @@ struct stripe_env {
              .body = body,
              .headers =
                  {{"Stripe-Signature",
-                   header.value_or(
-                       adapters::stripe::signature_header(webhook_secret, now_s(), body)
+                   header.value_or(adapters::stripe::signature_header(webhook_secret, now_s(), body)
                    )}}}
         );
     }
@@ -129,7 +128,9 @@ struct stripe_env {
         return db.query(
             "SELECT string_agg(event || coalesce('/' || error_code, '') || coalesce('/' || "
             "processor_status, ''), ' ' ORDER BY seq) FROM audit_log WHERE request_id = '" +
-            id + "' AND event NOT IN ('REQUEST_RECEIVED', 'DECISION_MADE', 'AUTO_APPROVED', 'SENT_TO_REVIEW')"
+            id +
+            "' AND event NOT IN ('REQUEST_RECEIVED', 'DECISION_MADE', 'AUTO_APPROVED', "
+            "'SENT_TO_REVIEW')"
         );
     }
 
@@ -163,9 +164,8 @@ struct stripe_env {
         ASSERT_EQ(r.status, 200) << r.body;
     }
 
-    [[nodiscard]] std::vector<std::string> slack_texts(
-        const std::string& channel, std::size_t n
-    ) const {
+    [[nodiscard]] std::vector<std::string> slack_texts(const std::string& channel, std::size_t n)
+        const {
         const auto deadline = std::chrono::steady_clock::now() + 20s;
         std::vector<std::string> texts;
         while (std::chrono::steady_clock::now() < deadline) {
@@ -185,7 +185,12 @@ struct stripe_env {
 };
 
 // Case A (29.00 USD, auto-approved) for order `ord_<payment>`, paid with `pi_<payment>`.
-std::string case_a(const std::string& id, const std::string& payment, const std::string& amount = "29.00", const std::string& total = "29.00") {
+std::string case_a(
+    const std::string& id,
+    const std::string& payment,
+    const std::string& amount = "29.00",
+    const std::string& total = "29.00"
+) {
     auto body =
         json::parse(tests::read_source_file("tests/data/seed/case_a_request.json")).as_object();
     body["request_id"] = id;
@@ -231,10 +236,7 @@ TEST(stripe, case_a_executes_one_refund_with_the_right_key_amount_and_metadata) 
         refunds[0].id + " rf_stripe_a:refund stripe"
     );
     EXPECT_EQ(env.audit("rf_stripe_a"), "EXECUTION_STARTED REFUND_EXECUTED/succeeded");
-    EXPECT_EQ(
-        env.db.query("SELECT count(*) FROM audit_log a WHERE a::text LIKE '%sk_test%'"),
-        "0"
-    );
+    EXPECT_EQ(env.db.query("SELECT count(*) FROM audit_log a WHERE a::text LIKE '%sk_test%'"), "0");
 }
 
 TEST(stripe, server_errors_and_a_lost_answer_still_give_exactly_one_refund) {
@@ -270,17 +272,22 @@ TEST(stripe, charge_already_refunded_is_terminal_recorded_and_alerted) {
     ASSERT_EQ(env.wait_state("rf_stripe_done", "EXECUTION_FAILED"), "EXECUTION_FAILED");
     EXPECT_EQ(env.stripe.refund_posts(), 1) << "a 400 is never retried";
     EXPECT_EQ(
-        env.audit("rf_stripe_done"), "EXECUTION_STARTED EXECUTION_FAILED/charge_already_refunded/error"
+        env.audit("rf_stripe_done"),
+        "EXECUTION_STARTED EXECUTION_FAILED/charge_already_refunded/error"
     );
     EXPECT_EQ(
-        env.db.query("SELECT error_code || ': ' || error FROM executions WHERE request_id = 'rf_stripe_done'"),
+        env.db.query(
+            "SELECT error_code || ': ' || error FROM executions WHERE request_id = 'rf_stripe_done'"
+        ),
         "charge_already_refunded: Stripe 400 on POST /v1/refunds: Charge ch_3001 has already been "
         "refunded."
     );
     const auto alerts = env.slack_texts("CALERTS", 1);
     ASSERT_EQ(alerts.size(), 1U);
-    EXPECT_NE(alerts[0].find("rf_stripe_done failed at stripe: charge_already_refunded"), std::string::npos)
-        << alerts[0];
+    EXPECT_NE(
+        alerts[0].find("rf_stripe_done failed at stripe: charge_already_refunded"),
+        std::string::npos
+    ) << alerts[0];
 }
 
 TEST(stripe, partial_refunds_never_exceed_what_was_paid) {
@@ -297,7 +304,9 @@ TEST(stripe, partial_refunds_never_exceed_what_was_paid) {
         ASSERT_EQ(state, "t") << id;
     }
     EXPECT_EQ(env.db.query("SELECT count(*) FROM requests WHERE state = 'REFUNDED'"), "2");
-    EXPECT_NE(env.db.query("SELECT state FROM requests WHERE request_id = 'rf_part_3'"), "REFUNDED");
+    EXPECT_NE(
+        env.db.query("SELECT state FROM requests WHERE request_id = 'rf_part_3'"), "REFUNDED"
+    );
     EXPECT_EQ(env.stripe.refunded("4001"), 8000);
     EXPECT_EQ(env.stripe.refund_posts(), 2) << "the third was refused before reaching Stripe";
 
@@ -305,10 +314,13 @@ TEST(stripe, partial_refunds_never_exceed_what_was_paid) {
     env.stripe.add_charge("4002", 10000);
     const auto outside = env.stripe.refund_in_dashboard("4002", 7000);
     ASSERT_EQ(
-        env.webhook(event("evt_dash", "refund.created", tests::fake_stripe::to_json(outside))).status,
+        env.webhook(event("evt_dash", "refund.created", tests::fake_stripe::to_json(outside)))
+            .status,
         200
     );
-    EXPECT_EQ(env.db.query("SELECT amount || ' ' || status FROM external_refunds"), "7000 succeeded");
+    EXPECT_EQ(
+        env.db.query("SELECT amount || ' ' || status FROM external_refunds"), "7000 succeeded"
+    );
     env.intake(case_a("rf_part_4", "4002", "40.00", "100.00"));
     const auto fourth = env.wait_for(
         "SELECT state IN ('DENIED', 'EXECUTION_FAILED') FROM requests WHERE request_id = "
@@ -328,13 +340,18 @@ TEST(stripe, a_pending_refund_failed_later_by_webhook_ends_execution_failed) {
         env.wait_for("SELECT state FROM executions WHERE request_id = 'rf_stripe_pend'", "pending"),
         "pending"
     );
-    EXPECT_EQ(env.db.query("SELECT state FROM requests WHERE request_id = 'rf_stripe_pend'"), "EXECUTING");
+    EXPECT_EQ(
+        env.db.query("SELECT state FROM requests WHERE request_id = 'rf_stripe_pend'"), "EXECUTING"
+    );
     const auto id = env.stripe.refunds().at(0).id;
     const auto failed = env.stripe.settle(id, "failed", "expired_or_canceled_card");
     const auto body = event("evt_fail_1", "refund.failed", failed);
     const auto r = env.webhook(body);
     EXPECT_EQ(r.status, 200) << r.body;
-    EXPECT_EQ(env.db.query("SELECT state FROM requests WHERE request_id = 'rf_stripe_pend'"), "EXECUTION_FAILED");
+    EXPECT_EQ(
+        env.db.query("SELECT state FROM requests WHERE request_id = 'rf_stripe_pend'"),
+        "EXECUTION_FAILED"
+    );
     EXPECT_EQ(
         env.audit("rf_stripe_pend"),
         "EXECUTION_STARTED REFUND_PENDING/pending EXECUTION_FAILED/expired_or_canceled_card/failed"
@@ -350,7 +367,8 @@ TEST(stripe, a_pending_refund_failed_later_by_webhook_ends_execution_failed) {
 
 TEST(stripe, reconciliation_settles_a_pending_refund_nobody_reported) {
     stripe_env env(
-        false, {{"REFUNDBOT_STRIPE_RECONCILE_AFTER_S", "1"}, {"REFUNDBOT_JOBS_SWEEP_INTERVAL_S", "1"}}
+        false,
+        {{"REFUNDBOT_STRIPE_RECONCILE_AFTER_S", "1"}, {"REFUNDBOT_JOBS_SWEEP_INTERVAL_S", "1"}}
     );
     env.stripe.add_charge("6001", 2900);
     env.stripe.pending_next(1);
@@ -372,7 +390,8 @@ TEST(stripe, reconciliation_settles_a_pending_refund_nobody_reported) {
 TEST(stripe, a_dispute_counts_for_the_customer_and_blocks_an_open_request) {
     stripe_env env(true);
     env.stripe.add_charge("7001", 35000);
-    auto b = json::parse(tests::read_source_file("tests/data/seed/case_b_request.json")).as_object();
+    auto b =
+        json::parse(tests::read_source_file("tests/data/seed/case_b_request.json")).as_object();
     b["request_id"] = "rf_stripe_disp";
     b["order"].as_object()["payment"].as_object()["payment_intent_id"] = "pi_7001";
     env.intake(json::serialize(b));
@@ -402,8 +421,9 @@ TEST(stripe, a_dispute_counts_for_the_customer_and_blocks_an_open_request) {
     env.approve("rf_stripe_disp");
     ASSERT_EQ(env.wait_state("rf_stripe_disp", "EXECUTION_FAILED"), "EXECUTION_FAILED");
     EXPECT_EQ(env.stripe.refund_posts(), 0);
-    EXPECT_NE(env.audit("rf_stripe_disp").find("EXECUTION_FAILED/charge_disputed"), std::string::npos)
-        << env.audit("rf_stripe_disp");
+    EXPECT_NE(
+        env.audit("rf_stripe_disp").find("EXECUTION_FAILED/charge_disputed"), std::string::npos
+    ) << env.audit("rf_stripe_disp");
 
     // The customer's next request sees the chargeback in its risk signals.
     b["request_id"] = "rf_stripe_disp_2";
@@ -421,7 +441,8 @@ TEST(stripe, a_dispute_counts_for_the_customer_and_blocks_an_open_request) {
 
 TEST(stripe, an_automatic_refund_over_the_daily_customer_cap_goes_to_review) {
     auto policy = json::parse(tests::read_source_file("deploy/policy.example.json")).as_object();
-    policy["execution_caps"] = json::object{{"per_customer_daily", 50}, {"global_daily", "1000.00"}};
+    policy["execution_caps"] =
+        json::object{{"per_customer_daily", 50}, {"global_daily", "1000.00"}};
     const auto file = tests::write_temp_file("capped-policy.json", json::serialize(policy));
     stripe_env env(true, {{"REFUNDBOT_POLICY_FILE", file}});
     env.stripe.add_charge("8001", 2900);
@@ -434,12 +455,15 @@ TEST(stripe, an_automatic_refund_over_the_daily_customer_cap_goes_to_review) {
     EXPECT_EQ(env.stripe.refund_posts(), 1);
     const auto alerts = env.slack_texts("CALERTS", 1);
     ASSERT_EQ(alerts.size(), 1U);
-    EXPECT_NE(alerts[0].find("would reach 58.00 USD, above the cap of 50.00 USD"), std::string::npos)
-        << alerts[0];
-    ASSERT_EQ(env.wait_for("SELECT count(*) FROM slack_cards WHERE request_id = 'rf_cap_2'", "1"), "1")
-        << "the held refund gets a review card";
+    EXPECT_NE(
+        alerts[0].find("would reach 58.00 USD, above the cap of 50.00 USD"), std::string::npos
+    ) << alerts[0];
+    ASSERT_EQ(
+        env.wait_for("SELECT count(*) FROM slack_cards WHERE request_id = 'rf_cap_2'", "1"), "1"
+    ) << "the held refund gets a review card";
     env.approve("rf_cap_2");
-    EXPECT_EQ(env.wait_state("rf_cap_2", "REFUNDED"), "REFUNDED") << "a reviewer's approval executes";
+    EXPECT_EQ(env.wait_state("rf_cap_2", "REFUNDED"), "REFUNDED")
+        << "a reviewer's approval executes";
     EXPECT_EQ(env.stripe.refunds().size(), 2U);
 }
 
@@ -452,25 +476,28 @@ TEST(stripe, webhooks_need_a_valid_signature_and_unknown_types_are_ignored) {
 
     auto tampered = body;
     tampered.replace(tampered.find("cus_x"), 5, "cus_y");
-    const auto bad = env.webhook(tampered, adapters::stripe::signature_header(webhook_secret, now_s(), body));
+    const auto bad =
+        env.webhook(tampered, adapters::stripe::signature_header(webhook_secret, now_s(), body));
     EXPECT_EQ(bad.status, 400);
     EXPECT_NE(bad.body.find("signature_mismatch"), std::string::npos) << bad.body;
 
-    const auto stale = env.webhook(body, adapters::stripe::signature_header(webhook_secret, now_s() - 301, body));
+    const auto stale =
+        env.webhook(body, adapters::stripe::signature_header(webhook_secret, now_s() - 301, body));
     EXPECT_EQ(stale.status, 400);
     EXPECT_NE(stale.body.find("stale_timestamp"), std::string::npos) << stale.body;
 
     // During a secret roll Stripe signs with both; one matching v1 is enough.
     const auto t = now_s();
-    const auto rolled = "t=" + std::to_string(t) + ",v1=" +
-                        adapters::stripe::compute_signature("whsec_old", t, body) + ",v1=" +
-                        adapters::stripe::compute_signature(webhook_secret, t, body);
+    const auto rolled = "t=" + std::to_string(t) +
+                        ",v1=" + adapters::stripe::compute_signature("whsec_old", t, body) +
+                        ",v1=" + adapters::stripe::compute_signature(webhook_secret, t, body);
     EXPECT_EQ(env.webhook(body, rolled).status, 200);
 
     const auto not_event = env.webhook(R"({"id":"evt_1","object":"charge"})");
     EXPECT_EQ(not_event.status, 400);
     EXPECT_NE(not_event.body.find("object: expected"), std::string::npos) << not_event.body;
-    const auto no_object = env.webhook(event("evt_2", "refund.updated", json::object{{"id", "re_1"}}));
+    const auto no_object =
+        env.webhook(event("evt_2", "refund.updated", json::object{{"id", "re_1"}}));
     EXPECT_EQ(no_object.status, 400);
     EXPECT_NE(no_object.body.find("not a Refund"), std::string::npos) << no_object.body;
     EXPECT_EQ(env.db.query("SELECT count(*) FROM payment_events"), "0");

@@ -20,9 +20,16 @@ namespace {
 
 // POST /v1/refunds parameters in Stripe's API reference (../shared/reference/apis.md 1.2).
 const std::set<std::string> refund_params = {
-    "charge",       "payment_intent",         "amount",          "reason",
-    "currency",     "customer",               "instructions_email", "origin",
-    "refund_application_fee", "reverse_transfer",
+    "charge",
+    "payment_intent",
+    "amount",
+    "reason",
+    "currency",
+    "customer",
+    "instructions_email",
+    "origin",
+    "refund_application_fee",
+    "reverse_transfer",
 };
 
 std::optional<std::int64_t> integer(const std::string& s) {
@@ -48,7 +55,9 @@ fake_stripe::fake_stripe(std::string key, std::string version)
       version_(std::move(version)),
       server_([this](const http_request& req) { return handle(req); }) {}
 
-void fake_stripe::add_charge(const std::string& name, std::int64_t amount, const std::string& currency) {
+void fake_stripe::add_charge(
+    const std::string& name, std::int64_t amount, const std::string& currency
+) {
     std::lock_guard lock(mutex_);
     charges_["ch_" + name] = charge{"ch_" + name, "pi_" + name, amount, 0, currency, false};
 }
@@ -176,7 +185,10 @@ json::object fake_stripe::charge_json(const charge& c) const {
 }
 
 http_response fake_stripe::error(
-    unsigned status, const std::string& type, const std::string& code, const std::string& message,
+    unsigned status,
+    const std::string& type,
+    const std::string& code,
+    const std::string& message,
     const std::string& param
 ) {
     json::object e{{"type", type}, {"message", message}};
@@ -236,7 +248,9 @@ http_response fake_stripe::handle(const http_request& req) {
         return http_response::json(
             200,
             json::serialize(json::object{
-                {"object", "list"}, {"data", std::move(data)}, {"has_more", false},
+                {"object", "list"},
+                {"data", std::move(data)},
+                {"has_more", false},
                 {"url", "/v1/refunds"}})
         );
     }
@@ -247,10 +261,13 @@ http_response fake_stripe::handle(const http_request& req) {
                 return http_response::json(200, json::serialize(to_json(r)));
             }
         }
-        return error(404, "invalid_request_error", "resource_missing", "No such refund: " + id, "id");
+        return error(
+            404, "invalid_request_error", "resource_missing", "No such refund: " + id, "id"
+        );
     }
     if (req.path.starts_with("/v1/charges/")) {
-        if (const auto* c = find_charge(req.path.substr(12)); c != nullptr && c->id == req.path.substr(12)) {
+        if (const auto* c = find_charge(req.path.substr(12));
+            c != nullptr && c->id == req.path.substr(12)) {
             return http_response::json(200, json::serialize(charge_json(*c)));
         }
         return error(404, "invalid_request_error", "resource_missing", "No such charge", "id");
@@ -259,11 +276,17 @@ http_response fake_stripe::handle(const http_request& req) {
         const auto id = req.path.substr(20);
         const auto* c = find_charge(id);
         if (c == nullptr || c->payment_intent != id) {
-            return error(404, "invalid_request_error", "resource_missing", "No such payment_intent", "intent");
+            return error(
+                404, "invalid_request_error", "resource_missing", "No such payment_intent", "intent"
+            );
         }
         json::object pi{
-            {"id", id}, {"object", "payment_intent"}, {"amount", c->amount},
-            {"amount_received", c->amount}, {"currency", c->currency}, {"status", "succeeded"}};
+            {"id", id},
+            {"object", "payment_intent"},
+            {"amount", c->amount},
+            {"amount_received", c->amount},
+            {"currency", c->currency},
+            {"status", "succeeded"}};
         if (query_value(req, "expand[0]") == "latest_charge") {
             pi["latest_charge"] = charge_json(*c);
         } else {
@@ -277,7 +300,12 @@ http_response fake_stripe::handle(const http_request& req) {
 http_response fake_stripe::create_refund(const http_request& req) {
     const auto type = req.header("content-type");
     if (!type || !type->starts_with("application/x-www-form-urlencoded")) {
-        return error(400, "invalid_request_error", {}, "Content-Type must be application/x-www-form-urlencoded");
+        return error(
+            400,
+            "invalid_request_error",
+            {},
+            "Content-Type must be application/x-www-form-urlencoded"
+        );
     }
     const auto form = bot::handlers::parse_form(req.body);
     if (!form) {
@@ -288,13 +316,21 @@ http_response fake_stripe::create_refund(const http_request& req) {
     for (const auto& [k, v] : *form) {
         if (k.starts_with("metadata[") && k.ends_with("]")) {
             const auto mk = k.substr(9, k.size() - 10);
-            if (mk.empty() || mk.size() > 40 || mk.find_first_of("[]") != std::string::npos || v.size() > 500) {
-                return error(400, "invalid_request_error", "parameter_invalid_string", "Invalid metadata", k);
+            if (mk.empty() || mk.size() > 40 || mk.find_first_of("[]") != std::string::npos ||
+                v.size() > 500) {
+                return error(
+                    400, "invalid_request_error", "parameter_invalid_string", "Invalid metadata", k
+                );
             }
             metadata[mk] = v;
         } else if (!refund_params.contains(k) && !k.starts_with("expand[")) {
-            return error(400, "invalid_request_error", "parameter_unknown",
-                         "Received unknown parameter: " + k, k);
+            return error(
+                400,
+                "invalid_request_error",
+                "parameter_unknown",
+                "Received unknown parameter: " + k,
+                k
+            );
         }
         if (!params.emplace(k, v).second) {
             return error(400, "invalid_request_error", {}, "Duplicate parameter " + k, k);
@@ -308,9 +344,13 @@ http_response fake_stripe::create_refund(const http_request& req) {
         injected_.pop_front();
         auto r = inj.code.empty()
                      ? error(inj.status, "api_error", {}, "An unknown error occurred")
-                     : error(inj.status, "invalid_request_error", inj.code,
-                             "This object cannot be accessed right now because another API "
-                             "request or Stripe process is currently accessing it.");
+                     : error(
+                           inj.status,
+                           "invalid_request_error",
+                           inj.code,
+                           "This object cannot be accessed right now because another API "
+                           "request or Stripe process is currently accessing it."
+                       );
         if (!inj.should_retry.empty()) {
             r.headers.emplace_back("Stripe-Should-Retry", inj.should_retry);
         }
@@ -327,9 +367,13 @@ http_response fake_stripe::create_refund(const http_request& req) {
         }
         if (const auto it = idempotency_.find(std::string(*key)); it != idempotency_.end()) {
             if (it->second.fingerprint != fingerprint) {
-                return error(400, "idempotency_error", {},
-                             "Keys for idempotent requests can only be used with the same "
-                             "parameters they were first used with.");
+                return error(
+                    400,
+                    "idempotency_error",
+                    {},
+                    "Keys for idempotent requests can only be used with the same "
+                    "parameters they were first used with."
+                );
             }
             auto replay = http_response::json(it->second.status, it->second.body);
             replay.headers.emplace_back("Idempotency-Key", std::string(*key));
@@ -343,44 +387,87 @@ http_response fake_stripe::create_refund(const http_request& req) {
         return r;
     };
     const auto charge_id = params.contains("charge") ? params["charge"] : std::string();
-    const auto intent_id = params.contains("payment_intent") ? params["payment_intent"] : std::string();
+    const auto intent_id =
+        params.contains("payment_intent") ? params["payment_intent"] : std::string();
     if (charge_id.empty() == intent_id.empty()) {
-        return error(400, "invalid_request_error", "parameter_missing",
-                     "You must pass either a charge or a payment_intent", "charge");
+        return error(
+            400,
+            "invalid_request_error",
+            "parameter_missing",
+            "You must pass either a charge or a payment_intent",
+            "charge"
+        );
     }
     std::optional<std::int64_t> amount;
     if (params.contains("amount")) {
         amount = integer(params["amount"]);
         if (!amount) {
-            return error(400, "invalid_request_error", "parameter_invalid_integer", "Invalid integer", "amount");
+            return error(
+                400,
+                "invalid_request_error",
+                "parameter_invalid_integer",
+                "Invalid integer",
+                "amount"
+            );
         }
         if (*amount < 1) {
-            return error(400, "invalid_request_error", "amount_too_small", "Amount must be positive", "amount");
+            return error(
+                400,
+                "invalid_request_error",
+                "amount_too_small",
+                "Amount must be positive",
+                "amount"
+            );
         }
     }
     if (params.contains("reason")) {
         const auto& reason = params["reason"];
         if (reason != "duplicate" && reason != "fraudulent" && reason != "requested_by_customer") {
-            return error(400, "invalid_request_error", {}, "Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer", "reason");
+            return error(
+                400,
+                "invalid_request_error",
+                {},
+                "Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer",
+                "reason"
+            );
         }
     }
     auto* c = find_charge(charge_id.empty() ? intent_id : charge_id);
     if (c == nullptr || (!charge_id.empty() && c->id != charge_id) ||
         (!intent_id.empty() && c->payment_intent != intent_id)) {
-        return remember(error(400, "invalid_request_error", "resource_missing", "No such charge", charge_id.empty() ? "payment_intent" : "charge"));
+        return remember(error(
+            400,
+            "invalid_request_error",
+            "resource_missing",
+            "No such charge",
+            charge_id.empty() ? "payment_intent" : "charge"
+        ));
     }
     if (c->disputed) {
-        return remember(error(400, "invalid_request_error", "charge_disputed",
-                              "Charge " + c->id + " has been charged back; cannot issue a refund."));
+        return remember(error(
+            400,
+            "invalid_request_error",
+            "charge_disputed",
+            "Charge " + c->id + " has been charged back; cannot issue a refund."
+        ));
     }
     if (c->refunded >= c->amount) {
-        return remember(error(400, "invalid_request_error", "charge_already_refunded",
-                              "Charge " + c->id + " has already been refunded."));
+        return remember(error(
+            400,
+            "invalid_request_error",
+            "charge_already_refunded",
+            "Charge " + c->id + " has already been refunded."
+        ));
     }
     const auto value = amount.value_or(c->amount - c->refunded);
     if (value > c->amount - c->refunded) {
-        return remember(error(400, "invalid_request_error", "amount_too_large",
-                              "Refund amount is greater than unrefunded amount on charge", "amount"));
+        return remember(error(
+            400,
+            "invalid_request_error",
+            "amount_too_large",
+            "Refund amount is greater than unrefunded amount on charge",
+            "amount"
+        ));
     }
     refund r;
     r.id = "re_fake" + std::to_string(refunds_.size() + 1);

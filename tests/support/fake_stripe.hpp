@@ -101,8 +101,11 @@ private:
     bot::server::http_response handle(const bot::server::http_request& req);
     bot::server::http_response create_refund(const bot::server::http_request& req);
     bot::server::http_response error(
-        unsigned status, const std::string& type, const std::string& code,
-        const std::string& message, const std::string& param = {}
+        unsigned status,
+        const std::string& type,
+        const std::string& code,
+        const std::string& message,
+        const std::string& param = {}
     );
     charge* find_charge(const std::string& charge_or_intent);
     [[nodiscard]] boost::json::object charge_json(const charge& c) const;

@@ -1,7 +1,6 @@
 // The Stripe processor against the fake Stripe API on loopback: wire format, idempotency,
 // the SDKs' retry rule and the mapping of answers to outcomes.
 #include "adapters/stripe/processor.hpp"
-
 #include "bot/handlers/slack_request.hpp"
 #include "tests/support/fake_stripe.hpp"
 
@@ -97,28 +96,37 @@ TEST_F(stripe_fixture, an_answer_lost_to_a_timeout_is_retried_with_the_same_key_
 TEST_F(stripe_fixture, follows_the_sdk_retry_rule) {
     fake.add_charge("5005", 4000);
     fake.lock_timeout_next(1);
-    EXPECT_EQ(processor.refund(order("rf_lock", "pi_5005", 1000)).outcome, refund_outcome::succeeded);
+    EXPECT_EQ(
+        processor.refund(order("rf_lock", "pi_5005", 1000)).outcome, refund_outcome::succeeded
+    );
     EXPECT_EQ(fake.refund_posts(), 2) << "429 lock_timeout is retried";
 
     fake.fail_next(1, 429);
     const auto limited = processor.refund(order("rf_rate", "pi_5005", 1000));
-    EXPECT_EQ(limited.outcome, refund_outcome::unknown) << "plain rate limiting goes back to the queue";
+    EXPECT_EQ(limited.outcome, refund_outcome::unknown)
+        << "plain rate limiting goes back to the queue";
     EXPECT_EQ(fake.refund_posts(), 3) << "and is not retried at once";
 
     fake.fail_next(1, 500, "false");
-    EXPECT_EQ(processor.refund(order("rf_noretry", "pi_5005", 1000)).outcome, refund_outcome::unknown);
+    EXPECT_EQ(
+        processor.refund(order("rf_noretry", "pi_5005", 1000)).outcome, refund_outcome::unknown
+    );
     EXPECT_EQ(fake.refund_posts(), 4) << "Stripe-Should-Retry: false wins over the 500";
 
     fake.fail_next(3, 503);
     const auto down = processor.refund(order("rf_down", "pi_5005", 1000));
     EXPECT_EQ(down.outcome, refund_outcome::unknown);
     EXPECT_EQ(fake.refund_posts(), 7) << "bounded: max_network_retries 2 means 3 attempts";
-    EXPECT_EQ(processor.refund(order("rf_down", "pi_5005", 1000)).outcome, refund_outcome::succeeded);
+    EXPECT_EQ(
+        processor.refund(order("rf_down", "pi_5005", 1000)).outcome, refund_outcome::succeeded
+    );
 }
 
 TEST_F(stripe_fixture, invalid_requests_are_terminal_with_stripes_code) {
     fake.add_charge("6006", 3000);
-    EXPECT_EQ(processor.refund(order("rf_full", "pi_6006", 3000)).outcome, refund_outcome::succeeded);
+    EXPECT_EQ(
+        processor.refund(order("rf_full", "pi_6006", 3000)).outcome, refund_outcome::succeeded
+    );
     const auto twice = processor.refund(order("rf_other", "pi_6006", 100));
     EXPECT_EQ(twice.outcome, refund_outcome::failed);
     EXPECT_EQ(twice.error_code, "charge_already_refunded");
@@ -169,7 +177,9 @@ TEST_F(stripe_fixture, pending_refunds_are_looked_up_and_found_by_request) {
 
 TEST_F(stripe_fixture, reads_the_payment_balance_of_a_charge_or_intent) {
     fake.add_charge("1111", 5000, "eur");
-    EXPECT_EQ(processor.refund(order("rf_bal", "ch_1111", 1200)).outcome, refund_outcome::succeeded);
+    EXPECT_EQ(
+        processor.refund(order("rf_bal", "ch_1111", 1200)).outcome, refund_outcome::succeeded
+    );
     for (const auto* ref : {"ch_1111", "pi_1111"}) {
         const auto b = processor.balance(ref);
         ASSERT_TRUE(b) << ref;

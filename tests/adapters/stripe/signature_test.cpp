@@ -24,7 +24,9 @@ TEST(stripe_signature, matches_the_reference_header_vectors) {
     );
     EXPECT_EQ(
         compute_signature(
-            "whsec_test_secret", 1700000000, "{\n  \"id\": \"evt_test_webhook\",\n  \"object\": \"event\"\n}"
+            "whsec_test_secret",
+            1700000000,
+            "{\n  \"id\": \"evt_test_webhook\",\n  \"object\": \"event\"\n}"
         ),
         "4f1cd7feda9826e746b7d482c4badebb657398df1099e1046364f6196a230150"
     );
@@ -47,9 +49,12 @@ TEST(stripe_signature, accepts_any_matching_v1_during_a_secret_roll_and_ignores_
     EXPECT_TRUE(verify_signature(header, body, secret, t0).ok);
     EXPECT_TRUE(verify_signature(header, body, pipeline::core::secret("whsec_old_secret"), t0).ok)
         << "the old secret's signature is the first v1";
-    EXPECT_TRUE(verify_signature(signature_header("whsec_test_secret", 1700000000, body) +
-                                     ",v1=bad_signature",
-                                 body, secret, t0)
+    EXPECT_TRUE(verify_signature(
+                    signature_header("whsec_test_secret", 1700000000, body) + ",v1=bad_signature",
+                    body,
+                    secret,
+                    t0
+    )
                     .ok);
 }
 
@@ -82,7 +87,10 @@ TEST(stripe_signature, refuses_v0_only_tampered_stale_missing_and_malformed_head
     EXPECT_EQ(verify_signature(std::nullopt, body, secret, t0).error, "missing_signature");
     EXPECT_EQ(verify_signature("", body, secret, t0).error, "missing_signature");
     EXPECT_EQ(
-        verify_signature("v1=d95c6b7477fbd7e9f90b1b0ef5f9c7ac25abca5382460e0d988c2b2a5b71b990", body, secret, t0).error,
+        verify_signature(
+            "v1=d95c6b7477fbd7e9f90b1b0ef5f9c7ac25abca5382460e0d988c2b2a5b71b990", body, secret, t0
+        )
+            .error,
         "malformed_signature"
     );
     EXPECT_EQ(verify_signature("t=abc,v1=00", body, secret, t0).error, "malformed_signature");

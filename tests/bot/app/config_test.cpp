@@ -188,6 +188,46 @@ TEST(load_config, rejects_a_non_numeric_host) {
 }
 
 // deploy/config.example.toml documents every key; it must stay valid and complete.
+TEST(load_config, reads_the_stripe_section_and_refuses_a_live_key_in_sandbox_mode) {
+    const auto path = tests::write_temp_file(
+        "stripe.toml",
+        "[stripe]\napi_base_url = \"http://127.0.0.1:12111\"\nverify_refundable = true\n"
+        "reconcile_after_s = 60\n"
+    );
+    auto r = load_config(
+        path,
+        env_of(
+            {{"REFUNDBOT_STRIPE_SECRET_KEY", "sk_test_abc"},
+             {"REFUNDBOT_STRIPE_WEBHOOK_SECRET", "whsec_abc"}}
+        )
+    );
+    ASSERT_TRUE(r.value) << errors_of(r);
+    EXPECT_TRUE(r.value->stripe.enabled());
+    EXPECT_EQ(r.value->stripe.api.api_base_url, "http://127.0.0.1:12111");
+    EXPECT_EQ(r.value->stripe.api.api_version, "2026-07-29.dahlia");
+    EXPECT_TRUE(r.value->stripe.verify_refundable);
+    EXPECT_EQ(r.value->stripe.reconcile_after, std::chrono::seconds(60));
+    EXPECT_EQ(r.value->stripe.webhook_secret.reveal(), "whsec_abc");
+
+    r = load_config(
+        std::nullopt,
+        env_of(
+            {{"REFUNDBOT_SERVICE_MODE", "sandbox"}, {"REFUNDBOT_STRIPE_SECRET_KEY", "sk_live_abc"}}
+        )
+    );
+    ASSERT_FALSE(r.value);
+    EXPECT_EQ(
+        errors_of(r), "stripe.secret_key: a live key is refused in sandbox mode (use sk_test_...)\n"
+    );
+
+    const auto plain = tests::write_temp_file(
+        "stripe-plain.toml", "[stripe]\napi_base_url = \"http://api.stripe.com\"\n"
+    );
+    r = load_config(plain, env_of({}));
+    ASSERT_FALSE(r.value);
+    EXPECT_NE(errors_of(r).find("stripe.api_base_url"), std::string::npos) << errors_of(r);
+}
+
 TEST(config_example, is_valid_and_lists_every_key_with_its_default) {
     const std::string path = std::string(REFUNDBOT_SOURCE_DIR) + "/deploy/config.example.toml";
     const auto r = load_config(path, env_of({}));
