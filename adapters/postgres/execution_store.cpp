@@ -426,8 +426,8 @@ std::optional<ports::refund_order> begin_execution(
         // A previous attempt stored the key and may or may not have reached the processor:
         // send the very same order again; the key makes that safe.
         const auto e = tx.exec_params(
-            "SELECT idempotency_key, amount, currency, coalesce(payment_reference, ''), state "
-            "FROM executions WHERE request_id = $1",
+            "SELECT idempotency_key, amount, currency, coalesce(payment_reference, ''), state, "
+            "sent_at IS NOT NULL FROM executions WHERE request_id = $1",
             request_id
         );
         tx.commit();
@@ -439,7 +439,7 @@ std::optional<ports::refund_order> begin_execution(
         if (!e[0][3].as<std::string>().empty()) {
             order.payment_reference = e[0][3].as<std::string>();
         }
-        order.resumed = true;
+        order.resumed = e[0][5].as<bool>();
         return order;
     }
     if (current.state != request_state::auto_approved && current.state != request_state::approved) {
@@ -557,6 +557,14 @@ std::optional<ports::refund_order> begin_execution(
     return std::nullopt;
 }
 
+void mark_sent(pqxx::connection_base& cx, const std::string& request_id) {
+    pqxx::work tx(cx);
+    tx.exec_params(
+        "UPDATE executions SET sent_at = coalesce(sent_at, now()) WHERE request_id = $1", request_id
+    );
+    tx.commit();
+}
+
 void finish_execution(
     pqxx::connection_base& cx,
     const ports::refund_order& order,
@@ -581,7 +589,7 @@ std::optional<unsettled_execution> load_unsettled(
     const auto r = tx.exec_params(
         "SELECT e.idempotency_key, coalesce(e.payment_reference, ''), e.amount, e.currency, "
         "e.state, coalesce(e.refund_id, ''), e.processor, "
-        "extract(epoch from now() - e.started_at)::bigint FROM executions e "
+        "extract(epoch from now() - e.started_at)::bigint, e.sent_at IS NOT NULL FROM executions e "
         "WHERE e.request_id = $1 AND e.state IN ('started', 'pending')",
         request_id
     );
@@ -593,7 +601,7 @@ std::optional<unsettled_execution> load_unsettled(
     u.order.idempotency_key = r[0][0].as<std::string>();
     u.order.payment_reference = r[0][1].as<std::string>();
     u.order.amount = {r[0][2].as<long long>(), r[0][3].as<std::string>()};
-    u.order.resumed = true;
+    u.order.resumed = r[0][8].as<bool>();
     u.state = r[0][4].as<std::string>();
     u.refund_id = r[0][5].as<std::string>();
     u.processor = r[0][6].as<std::string>();

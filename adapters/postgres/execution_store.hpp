@@ -38,6 +38,10 @@ struct execution_limits {
     const execution_limits& limits = {}
 );
 
+/// Notes that the refund is about to be sent: from now on a retry resends it as it is, without
+/// the pre-send checks (which would count the refund against itself).
+void mark_sent(pqxx::connection_base& cx, const std::string& request_id);
+
 /// Records the processor's answer with its audit event: REFUNDED; EXECUTION_FAILED with the
 /// processor's code (and an alert); or, for a pending refund, the refund id while the request
 /// stays EXECUTING. A request with a Slack card gets a job to show the outcome. Recording the

@@ -90,6 +90,7 @@ void payment_jobs::execute(const postgres::job& j, pqxx::connection_base& cx) {
         }
     }
     if (!result) {
+        postgres::mark_sent(cx, j.request_id);
         result = processor_.refund(*order);
     }
 #ifdef REFUNDBOT_FAULT_INJECTION
@@ -128,7 +129,11 @@ void payment_jobs::reconcile(const postgres::job& j, pqxx::connection_base& cx) 
         postgres::finish_execution(cx, u->order, processor_.name(), r);
         return;
     }
-    // Started, never answered: the refund may or may not exist.
+    if (!u->order.resumed) {
+        postgres::retry_execution(cx, j.request_id);  // never sent: nothing to look for
+        return;
+    }
+    // Sent, never answered: the refund may or may not exist.
     if (const auto found = processor_.find(u->order)) {
         postgres::finish_execution(cx, u->order, processor_.name(), *found);
         return;

@@ -19,8 +19,8 @@ struct refund_order {
     std::string reason = "requested_by_customer";  ///< duplicate, fraudulent, requested_by_customer
     std::string review_id;                         ///< who approved: "auto" or the reviewer's id
     std::string source;  ///< where the request came from (zendesk, shopify, ...)
-    /// A previous attempt may have reached the processor (the request was already EXECUTING):
-    /// checks that would count this very refund against itself are skipped.
+    /// A previous attempt may have reached the processor: checks that would count this very
+    /// refund against itself are skipped.
     bool resumed = false;
 };
 

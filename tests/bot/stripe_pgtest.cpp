@@ -290,6 +290,25 @@ TEST(stripe, charge_already_refunded_is_terminal_recorded_and_alerted) {
     ) << alerts[0];
 }
 
+TEST(stripe, verify_refundable_asks_stripe_first_and_refuses_without_posting) {
+    stripe_env env(false, {{"REFUNDBOT_STRIPE_VERIFY_REFUNDABLE", "true"}});
+    env.stripe.add_charge("3101", 2900);
+    (void)env.stripe.refund_in_dashboard("3101", 1000);  // no webhook told refundbot
+    env.intake(case_a("rf_stripe_verify", "3101"));
+    ASSERT_EQ(env.wait_state("rf_stripe_verify", "EXECUTION_FAILED"), "EXECUTION_FAILED");
+    EXPECT_EQ(env.stripe.refund_posts(), 0);
+    EXPECT_EQ(env.audit("rf_stripe_verify"), "EXECUTION_STARTED EXECUTION_FAILED/amount_too_large");
+    EXPECT_EQ(
+        env.db.query("SELECT error FROM executions WHERE request_id = 'rf_stripe_verify'"),
+        "only 19.00 USD is still refundable at the processor"
+    );
+    bool asked = false;
+    for (const auto& req : env.stripe.received()) {
+        asked = asked || req.target == "/v1/payment_intents/pi_3101?expand%5B0%5D=latest_charge";
+    }
+    EXPECT_TRUE(asked);
+}
+
 TEST(stripe, partial_refunds_never_exceed_what_was_paid) {
     stripe_env env;
     env.stripe.add_charge("4001", 10000);

@@ -16,6 +16,10 @@ ALTER TABLE executions ADD COLUMN payment_reference text;
 ALTER TABLE executions ADD COLUMN processor_status text;
 ALTER TABLE executions ADD COLUMN error_code text;
 ALTER TABLE executions ADD COLUMN customer_id text;
+-- Set right before the processor is called: a started execution without it never reached the
+-- processor, so its checks run again instead of being skipped as for a possibly sent refund.
+ALTER TABLE executions ADD COLUMN sent_at timestamptz;
+UPDATE executions SET sent_at = started_at;
 UPDATE executions e SET customer_id = r.customer_id FROM requests r WHERE r.request_id = e.request_id;
 CREATE INDEX executions_unsettled ON executions (started_at) WHERE state IN ('started', 'pending');
 CREATE INDEX executions_by_refund ON executions (refund_id) WHERE refund_id IS NOT NULL;
