@@ -255,22 +255,6 @@ bool record_outcome(
     return true;
 }
 
-ports::refund_result result_of(const pipeline::model::processor_refund& r) {
-    ports::refund_result out;
-    out.refund_id = r.refund_id;
-    out.status = r.status;
-    if (r.status == "succeeded") {
-        out.outcome = ports::refund_outcome::succeeded;
-    } else if (r.status == "pending" || r.status == "requires_action") {
-        out.outcome = ports::refund_outcome::pending;
-    } else if (r.status == "failed" || r.status == "canceled") {
-        out.outcome = ports::refund_outcome::failed;
-        out.error_code = r.failure_reason.empty() ? r.status : r.failure_reason;
-        out.error = "the refund " + r.status + " after it was created";
-    }
-    return out;
-}
-
 void settle_refund(
     pqxx::transaction_base& tx,
     const std::string& source,
@@ -302,7 +286,7 @@ void settle_refund(
         return;
     }
     out.affected.push_back(exec->request_id);
-    const auto result = result_of(r);
+    const auto result = ports::result_of(r);
     if (exec->state == "succeeded" && result.outcome == ports::refund_outcome::failed) {
         // A refund can still fail after succeeding (a closed card account); the request stays
         // REFUNDED in the workflow, but people must know and act.

@@ -65,24 +65,6 @@ bool should_retry(const http::response& r) {
     return r.status == 429 && read_error(r.body).code == "lock_timeout";
 }
 
-ports::refund_result result_of(const pipeline::model::processor_refund& r) {
-    ports::refund_result out;
-    out.refund_id = r.refund_id;
-    out.status = r.status;
-    if (r.status == "succeeded") {
-        out.outcome = ports::refund_outcome::succeeded;
-    } else if (r.status == "pending" || r.status == "requires_action") {
-        out.outcome = ports::refund_outcome::pending;
-    } else if (r.status == "failed" || r.status == "canceled") {
-        out.outcome = ports::refund_outcome::failed;
-        out.error_code = r.failure_reason.empty() ? r.status : r.failure_reason;
-        out.error = "Stripe reports the refund " + r.status;
-    } else {
-        out.error = "unrecognized refund status " + r.status;
-    }
-    return out;
-}
-
 std::optional<json::object> object_body(const std::string& body) {
     boost::system::error_code ec;
     auto doc = json::parse(body, ec);
@@ -199,7 +181,7 @@ struct stripe_processor::impl {
                     ports::refund_outcome::unknown, "unreadable", "Stripe's answer is not a Refund"
                 );
             }
-            return result_of(*refund);
+            return ports::result_of(*refund);
         }
         const auto err = read_error(resp.body);
         const auto code = err.code.empty() ? err.type : err.code;
@@ -282,7 +264,7 @@ std::optional<ports::refund_result> stripe_processor::find(const ports::refund_o
             continue;
         }
         if (auto r = read_refund(item.get_object()); r && r->request_id == order.request_id) {
-            return result_of(*r);
+            return ports::result_of(*r);
         }
     }
     return std::nullopt;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "pipeline/core/money.hpp"
+#include "pipeline/model/payment_event.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -55,6 +56,11 @@ struct refund_result {
         return r;
     }
 };
+
+/// A refund the processor reports, as an outcome: `succeeded`; `pending` and
+/// `requires_action` pending; `failed` and `canceled` failed, coded with the failure reason
+/// (or the status); any other status unknown.
+[[nodiscard]] refund_result result_of(const model::processor_refund& r);
 
 /// What the processor says about a payment before a refund of it.
 struct payment_balance {

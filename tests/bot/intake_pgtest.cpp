@@ -2,6 +2,7 @@
 // audit chain it writes.
 #include "bot/handlers/webhook_signature.hpp"
 #include "tests/support/pipeline_fixtures.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/service.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -20,13 +21,6 @@ using bot::handlers::sign_refundbot_request;
 
 constexpr const char* secret = "whsec_test_intake_0123456789";
 
-std::int64_t now_s() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch()
-    )
-        .count();
-}
-
 struct intake : ::testing::Test {
     tests::scratch_database db;
     tests::service svc{db.url(), {{"REFUNDBOT_INTAKE_SIGNING_SECRET", secret}}};
@@ -43,7 +37,7 @@ struct intake : ::testing::Test {
         );
     }
     tests::http_reply post_signed(const std::string& body) {
-        return post(body, sign_refundbot_request(secret, now_s(), body));
+        return post(body, sign_refundbot_request(secret, tests::unix_now(), body));
     }
     std::string count(const std::string& table) {
         return db.query("SELECT count(*) FROM " + table);
@@ -110,7 +104,7 @@ TEST_F(intake, ten_concurrent_redeliveries_create_one_request) {
 
 TEST_F(intake, rejects_bad_signatures_with_401_and_stores_nothing) {
     const auto body = request_body();
-    const auto t = now_s();
+    const auto t = tests::unix_now();
     const struct {
         std::string name;
         std::string body;
@@ -139,7 +133,7 @@ TEST_F(intake, rejects_bad_signatures_with_401_and_stores_nothing) {
 
 TEST_F(intake, accepts_any_matching_v1_during_a_secret_rotation) {
     const auto body = request_body();
-    const auto t = now_s();
+    const auto t = tests::unix_now();
     const auto old_sig = sign_refundbot_request("whsec_retired", t, body);
     const auto new_sig = sign_refundbot_request(secret, t, body);
     const auto both = old_sig + "," + new_sig.substr(new_sig.find("v1="));

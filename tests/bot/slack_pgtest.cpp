@@ -1,5 +1,6 @@
 // The Slack review loop end to end: a running `refundbot serve`, a real PostgreSQL and a fake
 // Slack Web API on loopback. Clicks are signed exactly as Slack signs them.
+#include "adapters/http/url.hpp"
 #include "bot/handlers/slack_request.hpp"
 #include "bot/handlers/webhook_signature.hpp"
 #include "tests/support/fake_slack.hpp"
@@ -22,28 +23,6 @@ using namespace std::chrono_literals;
 
 constexpr const char* intake_secret = "whsec_slack_test";
 constexpr const char* signing_secret = "slack_signing_secret_for_tests";
-
-std::int64_t now_s() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch()
-    )
-        .count();
-}
-
-std::string percent_encode(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
 
 const std::string review_config = tests::write_temp_file(
     "slack-review.toml",
@@ -98,14 +77,14 @@ struct slack_env {
              .body = body,
              .headers =
                  {{"X-Refundbot-Signature",
-                   bot::handlers::sign_refundbot_request(intake_secret, now_s(), body)}}}
+                   bot::handlers::sign_refundbot_request(intake_secret, tests::unix_now(), body)}}}
         );
         ASSERT_TRUE(r.status == 202 || r.status == 200) << r.body;
     }
 
     [[nodiscard]] tests::http_reply slack_post(const std::string& target, const std::string& body)
         const {
-        const auto t = now_s();
+        const auto t = tests::unix_now();
         return tests::http(
             svc->port,
             {.method = "POST",
@@ -134,25 +113,17 @@ struct slack_env {
                  {"block_id", "refund_" + request_id},
                  {"value", request_id},
                  {"type", "button"},
-                 {"action_ts", std::to_string(now_s()) + "." + std::to_string(n)}}}}};
+                 {"action_ts", std::to_string(tests::unix_now()) + "." + std::to_string(n)}}}}};
         return slack_post(
-            "/slack/interactions", "payload=" + percent_encode(json::serialize(payload))
+            "/slack/interactions",
+            "payload=" + adapters::http::form_escape(json::serialize(payload))
         );
     }
 
     [[nodiscard]] std::string wait_for(
         const std::string& sql, const std::string& expected, std::chrono::seconds timeout = 20s
     ) const {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        std::string last;
-        while (std::chrono::steady_clock::now() < deadline) {
-            last = db.query(sql);
-            if (last == expected) {
-                break;
-            }
-            std::this_thread::sleep_for(50ms);
-        }
-        return last;
+        return db.wait_for(sql, expected, timeout);
     }
 
     [[nodiscard]] std::string state(const std::string& id) const {
@@ -322,7 +293,7 @@ TEST(slack, deny_through_the_modal_records_the_reason) {
              {{"deny_reason", {{"reason", {{"selected_option", {{"value", "suspected_fraud"}}}}}}},
               {"deny_note", {{"note", {{"value", "Third claim this month"}}}}}}}}}}}};
     const auto ack = env.slack_post(
-        "/slack/interactions", "payload=" + percent_encode(json::serialize(submission))
+        "/slack/interactions", "payload=" + adapters::http::form_escape(json::serialize(submission))
     );
     EXPECT_EQ(ack.status, 200) << ack.body;
     EXPECT_EQ(
@@ -364,7 +335,7 @@ TEST(slack, requested_evidence_then_new_evidence_posts_a_fresh_linked_card) {
          .headers =
              {{"X-Refundbot-Event-Id", "evidence-1"},
               {"X-Refundbot-Signature",
-               bot::handlers::sign_refundbot_request(intake_secret, now_s(), body)}}}
+               bot::handlers::sign_refundbot_request(intake_secret, tests::unix_now(), body)}}}
     );
     ASSERT_LT(r.status, 300) << r.body;
     EXPECT_EQ(
@@ -393,7 +364,7 @@ TEST(slack, refund_audit_returns_the_trail_with_the_chain_check) {
     const auto body =
         "command=%2Frefund&text=audit+ord_rf_slack_7&user_id=UVIEWER&channel_id=C1&"
         "trigger_id=t1&response_url=" +
-        percent_encode(env.slack.response_url("cmd1"));
+        adapters::http::form_escape(env.slack.response_url("cmd1"));
     const auto ack = env.slack_post("/slack/commands", body);
     EXPECT_EQ(ack.status, 200) << ack.body;
     const auto replies = env.await_calls("response_url", 1);
@@ -408,7 +379,7 @@ TEST(slack, refund_audit_returns_the_trail_with_the_chain_check) {
     const auto other =
         "command=%2Frefund&text=audit+rf_slack_7&user_id=UOTHER&trigger_id=t2&"
         "response_url=" +
-        percent_encode(env.slack.response_url("cmd2"));
+        adapters::http::form_escape(env.slack.response_url("cmd2"));
     EXPECT_EQ(env.slack_post("/slack/commands", other).status, 200);
     const auto refused = env.await_calls("response_url", 2);
     ASSERT_EQ(refused.size(), 2U);
@@ -423,7 +394,7 @@ TEST(slack, unsigned_stale_or_malformed_requests_are_refused) {
         {.method = "POST", .target = "/slack/interactions", .body = body, .headers = {}}
     );
     EXPECT_EQ(unsigned_reply.status, 401);
-    const auto t = now_s() - 600;
+    const auto t = tests::unix_now() - 600;
     const auto stale = tests::http(
         env.svc->port,
         {.method = "POST",

@@ -27,13 +27,6 @@ constexpr const char* intake_secret = "whsec_stripe_intake";
 constexpr const char* webhook_secret = "whsec_stripe_endpoint";
 constexpr const char* slack_secret = "slack_signing_secret_for_stripe_tests";
 
-std::int64_t now_s() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch()
-    )
-        .count();
-}
-
 const std::string slack_config = tests::write_temp_file(
     "stripe-slack.toml",
     R"(
@@ -85,7 +78,7 @@ struct stripe_env {
              .body = body,
              .headers =
                  {{"X-Refundbot-Signature",
-                   bot::handlers::sign_refundbot_request(intake_secret, now_s(), body)}}}
+                   bot::handlers::sign_refundbot_request(intake_secret, tests::unix_now(), body)}}}
         );
         ASSERT_EQ(r.status, 202) << r.body;
     }
@@ -100,7 +93,8 @@ struct stripe_env {
              .body = body,
              .headers =
                  {{"Stripe-Signature",
-                   header.value_or(adapters::stripe::signature_header(webhook_secret, now_s(), body)
+                   header.value_or(
+                       adapters::stripe::signature_header(webhook_secret, tests::unix_now(), body)
                    )}}}
         );
     }
@@ -108,16 +102,7 @@ struct stripe_env {
     [[nodiscard]] std::string wait_for(
         const std::string& sql, const std::string& expected, std::chrono::seconds timeout = 20s
     ) const {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        std::string last;
-        while (std::chrono::steady_clock::now() < deadline) {
-            last = db.query(sql);
-            if (last == expected) {
-                break;
-            }
-            std::this_thread::sleep_for(50ms);
-        }
-        return last;
+        return db.wait_for(sql, expected, timeout);
     }
 
     [[nodiscard]] std::string wait_state(const std::string& id, const std::string& state) const {
@@ -148,9 +133,9 @@ struct stripe_env {
                  {"block_id", "refund_" + request_id},
                  {"value", request_id},
                  {"type", "button"},
-                 {"action_ts", std::to_string(now_s()) + ".1"}}}}};
+                 {"action_ts", std::to_string(tests::unix_now()) + ".1"}}}}};
         const auto body = "payload=" + adapters::http::form_escape(json::serialize(payload));
-        const auto t = now_s();
+        const auto t = tests::unix_now();
         const auto r = tests::http(
             svc->port,
             {.method = "POST",
@@ -208,7 +193,7 @@ std::string event(const std::string& id, const std::string& type, json::object o
         {"id", id},
         {"object", "event"},
         {"api_version", "2026-07-29.dahlia"},
-        {"created", now_s()},
+        {"created", tests::unix_now()},
         {"type", type},
         {"livemode", false},
         {"data", {{"object", std::move(object)}}}});
@@ -495,18 +480,20 @@ TEST(stripe, webhooks_need_a_valid_signature_and_unknown_types_are_ignored) {
 
     auto tampered = body;
     tampered.replace(tampered.find("cus_x"), 5, "cus_y");
-    const auto bad =
-        env.webhook(tampered, adapters::stripe::signature_header(webhook_secret, now_s(), body));
+    const auto bad = env.webhook(
+        tampered, adapters::stripe::signature_header(webhook_secret, tests::unix_now(), body)
+    );
     EXPECT_EQ(bad.status, 400);
     EXPECT_NE(bad.body.find("signature_mismatch"), std::string::npos) << bad.body;
 
-    const auto stale =
-        env.webhook(body, adapters::stripe::signature_header(webhook_secret, now_s() - 301, body));
+    const auto stale = env.webhook(
+        body, adapters::stripe::signature_header(webhook_secret, tests::unix_now() - 301, body)
+    );
     EXPECT_EQ(stale.status, 400);
     EXPECT_NE(stale.body.find("stale_timestamp"), std::string::npos) << stale.body;
 
     // During a secret roll Stripe signs with both; one matching v1 is enough.
-    const auto t = now_s();
+    const auto t = tests::unix_now();
     const auto rolled = "t=" + std::to_string(t) +
                         ",v1=" + adapters::stripe::compute_signature("whsec_old", t, body) +
                         ",v1=" + adapters::stripe::compute_signature(webhook_secret, t, body);

@@ -2,6 +2,7 @@
 // sandbox processor, against running `refundbot serve` processes and a real PostgreSQL.
 #include "bot/handlers/webhook_signature.hpp"
 #include "tests/support/pipeline_fixtures.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/service.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -21,13 +22,6 @@ using namespace std::chrono_literals;
 
 constexpr const char* secret = "whsec_workflow_test_secret";
 
-std::int64_t now_s() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch()
-    )
-        .count();
-}
-
 tests::http_reply post(std::uint16_t port, const std::string& body) {
     return tests::http(
         port,
@@ -36,7 +30,7 @@ tests::http_reply post(std::uint16_t port, const std::string& body) {
          .body = body,
          .headers =
              {{"X-Refundbot-Signature",
-               bot::handlers::sign_refundbot_request(secret, now_s(), body)}}}
+               bot::handlers::sign_refundbot_request(secret, tests::unix_now(), body)}}}
     );
 }
 
@@ -51,16 +45,7 @@ std::string wait_for(
     const std::string& expected,
     std::chrono::seconds timeout = 20s
 ) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::string last;
-    while (std::chrono::steady_clock::now() < deadline) {
-        last = db.query(sql);
-        if (last == expected) {
-            break;
-        }
-        std::this_thread::sleep_for(50ms);
-    }
-    return last;
+    return db.wait_for(sql, expected, timeout);
 }
 
 std::string state_of(const tests::scratch_database&, const std::string& id) {
@@ -212,7 +197,7 @@ TEST(workflow, evidence_for_a_waiting_request_sends_it_back_to_a_decision) {
              .body = with_photo,
              .headers =
                  {{"X-Refundbot-Signature",
-                   bot::handlers::sign_refundbot_request(secret, now_s(), with_photo)},
+                   bot::handlers::sign_refundbot_request(secret, tests::unix_now(), with_photo)},
                   {"X-Refundbot-Event-Id", "evidence-1"}}}
         );
     };

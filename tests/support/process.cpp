@@ -1,5 +1,6 @@
 #include "tests/support/process.hpp"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -36,6 +37,13 @@ std::filesystem::path temp_dir() {
 }
 
 }  // namespace
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch()
+    )
+        .count();
+}
 
 std::string write_temp_file(const std::string& name, const std::string& text) {
     const auto path = temp_dir() / name;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -41,6 +42,9 @@ std::pair<int, std::string> run_to_end(
     const std::vector<std::string>& args,
     const std::vector<std::pair<std::string, std::string>>& extra_env = {}
 );
+
+/// Seconds since the Unix epoch (webhook signature timestamps).
+std::int64_t unix_now();
 
 /// Writes `text` to a fresh file in a temporary directory and returns its path.
 std::string write_temp_file(const std::string& name, const std::string& text);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
+#include <thread>
 #include <unistd.h>
 
 namespace refundbot::tests {
@@ -73,6 +74,21 @@ std::string scratch_database::query(const std::string& sql) const {
         return "";
     }
     return r[0][0].as<std::string>();
+}
+
+std::string scratch_database::wait_for(
+    const std::string& sql, const std::string& expected, std::chrono::seconds timeout
+) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string last;
+    while (std::chrono::steady_clock::now() < deadline) {
+        last = query(sql);
+        if (last == expected) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return last;
 }
 
 int control_test_cluster(const std::string& command) {

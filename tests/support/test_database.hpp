@@ -2,6 +2,7 @@
 
 #include "adapters/postgres/settings.hpp"
 
+#include <chrono>
 #include <string>
 
 namespace refundbot::tests {
@@ -21,6 +22,13 @@ public:
     [[nodiscard]] adapters::postgres::database_settings settings() const;
     /// Runs one SQL statement and returns the first column of the first row ("" if none).
     std::string query(const std::string& sql) const;
+    /// Polls `sql` (every 50 ms) until it returns `expected` or `timeout` passes; returns the
+    /// last value, so a failed assertion shows what was there instead.
+    std::string wait_for(
+        const std::string& sql,
+        const std::string& expected,
+        std::chrono::seconds timeout = std::chrono::seconds(20)
+    ) const;
 
 private:
     std::string name_;
