@@ -248,7 +248,8 @@ int run_serve(const std::optional<std::string>& config_file) {
             postgres::execution_limits{policy->caps, policy->currency, cfg->slack.enabled()},
             cfg->stripe.verify_refundable,
             cfg->stripe.reconcile_after},
-        *processor
+        *processor,
+        metrics
     );
     auto job_settings = cfg->jobs;
     job_settings.post_review_cards = cfg->slack.enabled();

@@ -1,6 +1,7 @@
 #include "bot/orchestrator/payment_jobs.hpp"
 
 #include "adapters/telemetry/log.hpp"
+#include "adapters/telemetry/metrics.hpp"
 #include "pipeline/core/money.hpp"
 #include "pipeline/ports/refund_processor.hpp"
 
@@ -54,10 +55,35 @@ std::optional<ports::refund_result> refusal(
     return std::nullopt;
 }
 
+std::string_view outcome_name(ports::refund_outcome o) {
+    switch (o) {
+        case ports::refund_outcome::succeeded:
+            return "succeeded";
+        case ports::refund_outcome::pending:
+            return "pending";
+        case ports::refund_outcome::failed:
+            return "failed";
+        case ports::refund_outcome::unknown:
+            break;
+    }
+    return "unknown";
+}
+
 }  // namespace
 
-payment_jobs::payment_jobs(payment_settings settings, ports::refund_processor& processor)
-    : settings_(std::move(settings)), processor_(processor) {}
+payment_jobs::payment_jobs(
+    payment_settings settings,
+    ports::refund_processor& processor,
+    adapters::telemetry::metrics_registry& metrics
+)
+    : settings_(std::move(settings)),
+      processor_(processor),
+      outcomes_(metrics.counter(
+          "refundbot_refund_attempts_total",
+          "Refund attempts by processor and outcome (unknown: no answer or a transient error, "
+          "retried with the same idempotency key).",
+          {"processor", "outcome"}
+      )) {}
 
 bool payment_jobs::handles(std::string_view kind) const {
     return kind == "execute" || kind == "reconcile";
@@ -100,6 +126,7 @@ void payment_jobs::execute(const postgres::job& j, pqxx::connection_base& cx) {
         std::_Exit(86);
     }
 #endif
+    outcomes_.add({std::string(processor_.name()), std::string(outcome_name(result->outcome))});
     log().info(
         "refund attempted",
         {{"refund_request_id", j.request_id},

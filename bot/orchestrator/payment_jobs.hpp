@@ -9,6 +9,11 @@ namespace refundbot::pipeline::ports {
 class refund_processor;
 }  // namespace refundbot::pipeline::ports
 
+namespace refundbot::adapters::telemetry {
+class counter_family;
+class metrics_registry;
+}  // namespace refundbot::adapters::telemetry
+
 namespace refundbot::bot::orchestrator {
 
 struct payment_settings {
@@ -28,7 +33,11 @@ struct payment_settings {
 /// queues reconciliations.
 class payment_jobs final : public job_extension {
 public:
-    payment_jobs(payment_settings settings, pipeline::ports::refund_processor& processor);
+    payment_jobs(
+        payment_settings settings,
+        pipeline::ports::refund_processor& processor,
+        adapters::telemetry::metrics_registry& metrics
+    );
 
     [[nodiscard]] bool handles(std::string_view kind) const override;
     void run(const adapters::postgres::job& j, pqxx::connection_base& cx) override;
@@ -40,6 +49,7 @@ private:
 
     payment_settings settings_;
     pipeline::ports::refund_processor& processor_;
+    adapters::telemetry::counter_family& outcomes_;
 };
 
 }  // namespace refundbot::bot::orchestrator

@@ -8,6 +8,7 @@
 #include "tests/support/fake_stripe.hpp"
 #include "tests/support/pipeline_fixtures.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/prometheus.hpp"
 #include "tests/support/service.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -247,6 +248,19 @@ TEST(stripe, server_errors_and_a_lost_answer_still_give_exactly_one_refund) {
             EXPECT_TRUE(key == "rf_stripe_500:refund" || key == "rf_stripe_slow:refund") << key;
         }
     }
+    const auto metrics = tests::parse_exposition(tests::http_get(env.svc->port, "/metrics").body);
+    EXPECT_EQ(
+        metrics.samples.at(
+            R"(refundbot_refund_attempts_total{processor="stripe",outcome="unknown"})"
+        ),
+        1
+    );
+    EXPECT_EQ(
+        metrics.samples.at(
+            R"(refundbot_refund_attempts_total{processor="stripe",outcome="succeeded"})"
+        ),
+        2
+    );
 }
 
 TEST(stripe, charge_already_refunded_is_terminal_recorded_and_alerted) {
