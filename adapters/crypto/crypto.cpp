@@ -47,6 +47,21 @@ std::string to_hex(const digest& d) {
     return out;
 }
 
+std::string to_base64(std::string_view bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+    const auto n = EVP_EncodeBlock(
+        reinterpret_cast<unsigned char*>(out.data()),
+        reinterpret_cast<const unsigned char*>(bytes.data()),
+        static_cast<int>(bytes.size())
+    );
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+std::string to_base64(const digest& d) {
+    return to_base64(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }

@@ -18,6 +18,10 @@ using digest = std::array<std::uint8_t, 32>;
 /// Lower-case hex of `d`.
 [[nodiscard]] std::string to_hex(const digest& d);
 
+/// Standard base64 (with padding) of `bytes`: Shopify and Zendesk signatures, Basic auth.
+[[nodiscard]] std::string to_base64(std::string_view bytes);
+[[nodiscard]] std::string to_base64(const digest& d);
+
 /// Compares two byte strings in time that depends only on their lengths (CRYPTO_memcmp), for
 /// signatures and MACs.
 [[nodiscard]] bool constant_time_equal(std::string_view a, std::string_view b);

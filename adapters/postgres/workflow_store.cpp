@@ -220,6 +220,26 @@ std::optional<std::string> transition(
                " at " + now[0][3].as<std::string>("") + ")";
     }
     append_audit(tx, std::move(event));
+    if (to == request_state::pending_review || to == request_state::awaiting_evidence ||
+        to == request_state::replacement_offered || to == request_state::denied ||
+        to == request_state::refunded || to == request_state::execution_failed) {
+        // The customer hears about it where they asked: a helpdesk job (dropped when no
+        // helpdesk is configured), one per version so every outcome is told once.
+        const auto r = tx.exec_params(
+            "SELECT version FROM requests WHERE request_id = $1 AND source = 'zendesk' AND "
+            "coalesce(payload->>'ticket_id', '') <> ''",
+            request_id
+        );
+        if (!r.empty()) {
+            enqueue_job(
+                tx,
+                "helpdesk_update",
+                request_id,
+                r[0][0].as<std::string>(),
+                "{\"state\":\"" + state_name(to) + "\"}"
+            );
+        }
+    }
     return std::nullopt;
 }
 

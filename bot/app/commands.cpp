@@ -16,6 +16,7 @@
 #include "bot/handlers/metrics.hpp"
 #include "bot/handlers/slack_endpoints.hpp"
 #include "bot/handlers/stripe_webhook.hpp"
+#include "bot/orchestrator/helpdesk_jobs.hpp"
 #include "bot/orchestrator/job_workers.hpp"
 #include "bot/orchestrator/payment_jobs.hpp"
 #include "bot/orchestrator/slack_review_jobs.hpp"
@@ -257,6 +258,19 @@ int run_serve(const std::optional<std::string>& config_file) {
     std::vector<orchestrator::job_extension*> extensions{&payments};
     if (slack_jobs) {
         extensions.push_back(&*slack_jobs);
+    }
+    std::optional<adapters::zendesk::zendesk_tickets> zendesk;
+    std::optional<orchestrator::helpdesk_jobs> helpdesk;
+    if (cfg->zendesk.enabled()) {
+        zendesk.emplace(http_client, cfg->zendesk);
+        helpdesk.emplace(*zendesk, *zendesk);
+        extensions.push_back(&*helpdesk);
+        log.info("customers are answered on their Zendesk tickets");
+    } else {
+        log.warn(
+            "Zendesk disabled: customers are not notified (set zendesk.base_url and "
+            "REFUNDBOT_ZENDESK_API_TOKEN)"
+        );
     }
     orchestrator::job_workers workers(
         cfg->db, job_settings, *policy, contract, metrics, std::move(extensions)

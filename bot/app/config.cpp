@@ -503,6 +503,27 @@ const std::vector<key_spec>& keys() {
             [](config& c, std::int64_t v) { c.stripe.reconcile_after = seconds(v); }
         ));
 
+        k.push_back(string_key("zendesk", "base_url", {}, [](config& c, const std::string& v) {
+            if (auto parsed = adapters::http::parse_url(v); !parsed.value) {
+                return parsed.error;
+            }
+            c.zendesk.base_url = v;
+            return std::string();
+        }));
+        k.push_back(string_key("zendesk", "email", {}, [](config& c, const std::string& v) {
+            if (v.find('@') == std::string::npos) {
+                return "expected the API token's agent e-mail address, got " + quoted(v);
+            }
+            c.zendesk.email = v;
+            return std::string();
+        }));
+        k.push_back(secret_key("zendesk", "api_token", [](config& c, std::string v) {
+            c.zendesk.api_token = pipeline::core::secret(std::move(v));
+        }));
+        k.push_back(secret_key("zendesk", "oauth_token", [](config& c, std::string v) {
+            c.zendesk.oauth_token = pipeline::core::secret(std::move(v));
+        }));
+
         k.push_back(structured_key("review", "approvers", [](config& c, const toml::node& n) {
             const auto* array = n.as_array();
             if (array == nullptr) {
@@ -805,6 +826,19 @@ config_result load_config(const std::optional<std::string>& path, const env_look
                 "slack.bot_token is set"
             );
         }
+    }
+    if (!cfg.zendesk.api_token.empty() && cfg.zendesk.oauth_token.empty() &&
+        cfg.zendesk.email.empty()) {
+        errors.push_back(
+            "zendesk.email: required with REFUNDBOT_ZENDESK_API_TOKEN (Basic auth is email/token)"
+        );
+    }
+    if ((!cfg.zendesk.api_token.empty() || !cfg.zendesk.oauth_token.empty()) &&
+        cfg.zendesk.base_url.empty()) {
+        errors.push_back(
+            "zendesk.base_url: required when a Zendesk token is set "
+            "(https://<subdomain>.zendesk.com)"
+        );
     }
     const auto key = cfg.stripe.api.secret_key.reveal();
     if (cfg.mode == run_mode::sandbox &&

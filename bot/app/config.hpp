@@ -4,6 +4,7 @@
 #include "adapters/slack/web_api.hpp"
 #include "adapters/stripe/processor.hpp"
 #include "adapters/telemetry/log.hpp"
+#include "adapters/zendesk/tickets.hpp"
 #include "bot/handlers/intake_webhook.hpp"
 #include "bot/orchestrator/job_workers.hpp"
 #include "bot/server/http_server.hpp"
@@ -71,6 +72,7 @@ struct config {
     orchestrator::worker_settings jobs;
     slack_config slack;
     stripe_config stripe;
+    adapters::zendesk::zendesk_settings zendesk;  ///< ticket updates when enabled()
     review_config review;
     summary_config summary;
     std::string policy_file = "deploy/policy.example.json";

@@ -135,10 +135,11 @@ void job_workers::impl::run_job(const postgres::job& j) {
             return;
         }
     }
-    if (j.kind.starts_with("slack_")) {
-        // Slack is off: alerts and cards have nowhere to go; their content is in the log.
+    if (j.kind.starts_with("slack_") || j.kind.starts_with("helpdesk_")) {
+        // Slack or the helpdesk is not configured: the message has nowhere to go.
         log.info(
-            "Slack disabled; job dropped", {{"kind", j.kind}, {"refund_request_id", j.request_id}}
+            "integration disabled; job dropped",
+            {{"kind", j.kind}, {"refund_request_id", j.request_id}}
         );
         return;
     }

@@ -329,16 +329,9 @@ void slack_review_jobs::act(const postgres::job& j, pqxx::connection_base& cx) {
                 "chat.update (approved)"
             );
         }
-    } else if (*kind != postgres::review_action::deny) {
-        // The customer hears about evidence requests and offers (the ticket adapter implements
-        // the notifier; in the sandbox this log line is the notification).
-        log().info(
-            "customer notified",
-            {{"refund_request_id", j.request_id},
-             {"customer_id", stored.request.customer.customer_id},
-             {"notice", action}}
-        );
     }
+    // The customer hears about evidence requests, offers and denials through the helpdesk job
+    // the state change queued (helpdesk_jobs).
 }
 
 void slack_review_jobs::show_outcome(const postgres::job& j, pqxx::connection_base& cx) {

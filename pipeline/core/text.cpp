@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 
 namespace refundbot::pipeline::core {
 namespace {
@@ -103,6 +104,33 @@ std::vector<phrase_matcher::entry> phrase_matcher::find(std::string_view text) c
         }
     }
     return found;
+}
+
+std::string fill_placeholders(
+    std::string_view text, const std::map<std::string, std::string>& values
+) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t at = 0;
+    while (true) {
+        const auto open = text.find("{{", at);
+        if (open == std::string_view::npos) {
+            out.append(text.substr(at));
+            return out;
+        }
+        const auto close = text.find("}}", open + 2);
+        if (close == std::string_view::npos) {
+            throw std::invalid_argument("unclosed placeholder in text");
+        }
+        out.append(text.substr(at, open - at));
+        const std::string name(text.substr(open + 2, close - open - 2));
+        const auto it = values.find(name);
+        if (it == values.end()) {
+            throw std::invalid_argument("no value for placeholder {{" + name + "}}");
+        }
+        out += it->second;
+        at = close + 2;
+    }
 }
 
 }  // namespace refundbot::pipeline::core

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,5 +34,11 @@ public:
 private:
     std::vector<entry> sorted_;
 };
+
+/// `text` with every `{{name}}` replaced by `values.at(name)` (plain text: nothing escaped).
+/// @throws std::invalid_argument naming a placeholder without a value, or an unclosed one.
+[[nodiscard]] std::string fill_placeholders(
+    std::string_view text, const std::map<std::string, std::string>& values
+);
 
 }  // namespace refundbot::pipeline::core

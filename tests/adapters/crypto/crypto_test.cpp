@@ -29,5 +29,26 @@ TEST(crypto, constant_time_equal_compares_content_and_length) {
     EXPECT_TRUE(constant_time_equal("", ""));
 }
 
+TEST(crypto, base64_of_an_hmac_matches_zendesk_and_shopify_vectors) {
+    // ../shared/reference/apis.md Appendix A4 (Zendesk's static test secret, used as is) and A3.
+    EXPECT_EQ(
+        to_base64(hmac_sha256(
+            "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==",
+            R"(2021-03-25T05:09:27Z{"event":"ticket.updated","id":123})"
+        )),
+        "S/RDdU2ERmj7LHDDoWJ2onPYH+t7/f2+LTM4dL7UiLM="
+    );
+    EXPECT_EQ(
+        to_base64(hmac_sha256("hush", R"({"id":820982911946154508,"email":"jon@example.com"})")),
+        "D0UMXmhjwBRi4y66TmhJrDlhQABD7zI2fm3p6/QLMo8="
+    );
+    EXPECT_EQ(to_base64(""), "");
+    EXPECT_EQ(to_base64("a"), "YQ==");
+    EXPECT_EQ(to_base64("ab"), "YWI=");
+    EXPECT_EQ(
+        to_base64("support@example.com/token:abc"), "c3VwcG9ydEBleGFtcGxlLmNvbS90b2tlbjphYmM="
+    );
+}
+
 }  // namespace
 }  // namespace refundbot::adapters::crypto
