@@ -70,15 +70,7 @@ struct slack_env {
     }
 
     void intake(const std::string& body) const {
-        const auto r = tests::http(
-            svc->port,
-            {.method = "POST",
-             .target = "/webhooks/requests",
-             .body = body,
-             .headers =
-                 {{"X-Refundbot-Signature",
-                   bot::handlers::sign_refundbot_request(intake_secret, tests::unix_now(), body)}}}
-        );
+        const auto r = tests::post_signed_request(svc->port, intake_secret, body);
         ASSERT_TRUE(r.status == 202 || r.status == 200) << r.body;
     }
 

@@ -3,7 +3,6 @@
 #include "adapters/http/url.hpp"
 #include "adapters/stripe/signature.hpp"
 #include "bot/handlers/slack_request.hpp"
-#include "bot/handlers/webhook_signature.hpp"
 #include "tests/support/fake_slack.hpp"
 #include "tests/support/fake_stripe.hpp"
 #include "tests/support/pipeline_fixtures.hpp"
@@ -72,15 +71,7 @@ struct stripe_env {
     }
 
     void intake(const std::string& body) const {
-        const auto r = tests::http(
-            svc->port,
-            {.method = "POST",
-             .target = "/webhooks/requests",
-             .body = body,
-             .headers =
-                 {{"X-Refundbot-Signature",
-                   bot::handlers::sign_refundbot_request(intake_secret, tests::unix_now(), body)}}}
-        );
+        const auto r = tests::post_signed_request(svc->port, intake_secret, body);
         ASSERT_EQ(r.status, 202) << r.body;
     }
 

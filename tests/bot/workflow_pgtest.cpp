@@ -23,15 +23,7 @@ using namespace std::chrono_literals;
 constexpr const char* secret = "whsec_workflow_test_secret";
 
 tests::http_reply post(std::uint16_t port, const std::string& body) {
-    return tests::http(
-        port,
-        {.method = "POST",
-         .target = "/webhooks/requests",
-         .body = body,
-         .headers =
-             {{"X-Refundbot-Signature",
-               bot::handlers::sign_refundbot_request(secret, tests::unix_now(), body)}}}
-    );
+    return tests::post_signed_request(port, secret, body);
 }
 
 std::string seed(const std::string& name) {
@@ -254,8 +246,7 @@ TEST(workflow, two_processes_run_a_thousand_requests_each_job_once) {
         std::to_string(total)
     );
     EXPECT_EQ(
-        db.query(
-            "SELECT count(*) FROM jobs WHERE state = 'done' AND kind IN ('decide', 'execute')"
+        db.query("SELECT count(*) FROM jobs WHERE state = 'done' AND kind IN ('decide', 'execute')"
         ),
         std::to_string(2 * total)
     );

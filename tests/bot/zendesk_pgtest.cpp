@@ -1,7 +1,6 @@
 // Customers answered on their Zendesk tickets, end to end: a running `refundbot serve`, a real
 // PostgreSQL and the fake Zendesk API.
 #include "adapters/crypto/crypto.hpp"
-#include "bot/handlers/webhook_signature.hpp"
 #include "tests/support/fake_zendesk.hpp"
 #include "tests/support/pipeline_fixtures.hpp"
 #include "tests/support/process.hpp"
@@ -41,15 +40,7 @@ struct zendesk_env {
     }
 
     void intake(const std::string& body) const {
-        const auto r = tests::http(
-            svc->port,
-            {.method = "POST",
-             .target = "/webhooks/requests",
-             .body = body,
-             .headers =
-                 {{"X-Refundbot-Signature",
-                   bot::handlers::sign_refundbot_request(intake_secret, tests::unix_now(), body)}}}
-        );
+        const auto r = tests::post_signed_request(svc->port, intake_secret, body);
         ASSERT_EQ(r.status, 202) << r.body;
     }
 

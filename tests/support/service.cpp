@@ -1,5 +1,7 @@
 #include "tests/support/service.hpp"
 
+#include "bot/handlers/webhook_signature.hpp"
+
 #include <stdexcept>
 #include <thread>
 
@@ -37,6 +39,20 @@ service::service(const std::string& db_url, env_list extra) {
         std::this_thread::sleep_for(50ms);
     }
     throw std::runtime_error("refundbot did not come up:\n" + process->output());
+}
+
+http_reply post_signed_request(
+    std::uint16_t port, const std::string& secret, const std::string& body
+) {
+    return http(
+        port,
+        {.method = "POST",
+         .target = "/webhooks/requests",
+         .body = body,
+         .headers =
+             {{"X-Refundbot-Signature",
+               bot::handlers::sign_refundbot_request(secret, unix_now(), body)}}}
+    );
 }
 
 http_reply wait_for_readyz(std::uint16_t port, unsigned status, std::chrono::seconds timeout) {

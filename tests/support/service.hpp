@@ -23,6 +23,11 @@ struct service {
     explicit service(const std::string& db_url, env_list extra = {});
 };
 
+/// POSTs `body` to the intake (`/webhooks/requests`), signed with `secret` now.
+http_reply post_signed_request(
+    std::uint16_t port, const std::string& secret, const std::string& body
+);
+
 /// Polls /readyz until it answers `status` or `timeout` passes; returns the last reply.
 http_reply wait_for_readyz(std::uint16_t port, unsigned status, std::chrono::seconds timeout);
 
