@@ -405,6 +405,33 @@ TEST(slack, unsigned_stale_or_malformed_requests_are_refused) {
     EXPECT_EQ(env.db.query("SELECT count(*) FROM jobs WHERE kind = 'slack_action'"), "0");
 }
 
+TEST(slack, a_waiting_review_is_reminded_then_escalated_once_each) {
+    slack_env env(
+        {{"REFUNDBOT_REVIEW_REMIND_AFTER_S", "1"},
+         {"REFUNDBOT_REVIEW_ESCALATE_AFTER_S", "2"},
+         {"REFUNDBOT_JOBS_SWEEP_INTERVAL_S", "1"}}
+    );
+    env.intake(case_b("rf_slack_remind"));
+    ASSERT_EQ(env.await_calls("chat.postMessage", 1).size(), 1U);
+    const auto posts = env.await_calls("chat.postMessage", 3);
+    ASSERT_EQ(posts.size(), 3U);
+    const auto card_ts = env.db.query("SELECT ts FROM slack_cards");
+    const auto reminder = json::serialize(posts[1].body);
+    const auto escalation = json::serialize(posts[2].body);
+    EXPECT_EQ(posts[1].body.at("thread_ts").as_string(), card_ts);
+    EXPECT_NE(reminder.find("Reminder"), std::string::npos) << reminder;
+    EXPECT_NE(reminder.find("<@UALICE>"), std::string::npos) << reminder;
+    EXPECT_NE(escalation.find("Escalation"), std::string::npos) << escalation;
+    // Each once: more sweeps add nothing.
+    std::this_thread::sleep_for(3s);
+    EXPECT_EQ(env.slack.calls("chat.postMessage").size(), 3U);
+    EXPECT_EQ(
+        env.db.query("SELECT string_agg(event, ' ' ORDER BY seq) FROM audit_log WHERE request_id = "
+                     "'rf_slack_remind' AND event IN ('REVIEW_REMINDER_SENT', 'REVIEW_ESCALATED')"),
+        "REVIEW_REMINDER_SENT REVIEW_ESCALATED"
+    );
+}
+
 TEST(slack, a_rate_limited_post_is_delayed_not_lost) {
     slack_env env;
     env.slack.throttle_posts(1, 1);
