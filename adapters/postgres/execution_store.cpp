@@ -272,16 +272,17 @@ void settle_refund(
     if (!exec) {
         tx.exec_params(
             "INSERT INTO external_refunds (source, refund_id, charge_id, payment_intent_id, "
-            "amount, currency, status) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source, "
-            "refund_id) DO UPDATE SET status = EXCLUDED.status, amount = EXCLUDED.amount, "
-            "updated_at = now()",
+            "amount, currency, status, order_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON "
+            "CONFLICT (source, refund_id) DO UPDATE SET status = EXCLUDED.status, amount = "
+            "EXCLUDED.amount, updated_at = now()",
             source,
             r.refund_id,
             r.charge_id,
             r.payment_intent_id,
             static_cast<long long>(r.amount.minor),
             r.amount.currency,
-            r.status
+            r.status,
+            r.order_id
         );
         return;
     }
@@ -469,7 +470,8 @@ std::optional<ports::refund_order> begin_execution(
                     "('started', 'pending', 'succeeded')), "
                     "(SELECT coalesce(sum(amount), 0) FROM external_refunds WHERE status IN "
                     "('pending', 'requires_action', 'succeeded') AND ((charge_id <> '' AND "
-                    "charge_id = $1) OR (payment_intent_id <> '' AND payment_intent_id = $2))), "
+                    "charge_id = $1) OR (payment_intent_id <> '' AND payment_intent_id = $2) OR "
+                    "(order_id <> '' AND order_id = $3))), "
                     "(SELECT coalesce(max(amount_refunded), 0) FROM processor_charges WHERE "
                     "(charge_id <> '' AND charge_id = $1) OR (payment_intent_id <> '' AND "
                     "payment_intent_id = $2)), "

@@ -409,15 +409,16 @@ pipeline::model::enriched_context history_enricher::enrich(
             .created_at = std::nullopt,
         });
     }
-    // Refunds made outside refundbot (the Stripe dashboard) on the same payment.
+    // Refunds made outside refundbot (the Stripe dashboard, the shop) on the same payment or order.
     for (const auto& row : tx.exec_params(
              "SELECT refund_id, amount, status FROM external_refunds WHERE currency = $3 AND "
              "status IN ('pending', 'requires_action', 'succeeded') AND ((charge_id <> '' AND "
-             "charge_id = $1) OR (payment_intent_id <> '' AND payment_intent_id = $2)) "
-             "ORDER BY updated_at",
+             "charge_id = $1) OR (payment_intent_id <> '' AND payment_intent_id = $2) OR "
+             "(order_id <> '' AND order_id = $4)) ORDER BY updated_at",
              req.order.pay.charge_id,
              req.order.pay.payment_intent_id,
-             req.order.currency
+             req.order.currency,
+             req.order.order_id
          )) {
         c.prior_refunds.push_back({
             .refund_id = row[0].as<std::string>(),

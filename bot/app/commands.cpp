@@ -14,6 +14,7 @@
 #include "bot/handlers/health.hpp"
 #include "bot/handlers/intake_webhook.hpp"
 #include "bot/handlers/metrics.hpp"
+#include "bot/handlers/shopify_webhook.hpp"
 #include "bot/handlers/slack_endpoints.hpp"
 #include "bot/handlers/stripe_webhook.hpp"
 #include "bot/orchestrator/helpdesk_jobs.hpp"
@@ -300,6 +301,11 @@ int run_serve(const std::optional<std::string>& config_file) {
             handlers::stripe_webhook(
                 {cfg->stripe.webhook_secret, cfg->stripe.signature_tolerance}, db
             )
+        );
+    }
+    if (!cfg->shopify_webhook_secret.empty()) {
+        routes.add(
+            "POST", "/webhooks/shopify", handlers::shopify_webhook(cfg->shopify_webhook_secret, db)
         );
     }
     if (cfg->slack.enabled()) {

@@ -524,6 +524,10 @@ const std::vector<key_spec>& keys() {
             c.zendesk.oauth_token = pipeline::core::secret(std::move(v));
         }));
 
+        k.push_back(secret_key("shopify", "webhook_secret", [](config& c, std::string v) {
+            c.shopify_webhook_secret = pipeline::core::secret(std::move(v));
+        }));
+
         k.push_back(structured_key("review", "approvers", [](config& c, const toml::node& n) {
             const auto* array = n.as_array();
             if (array == nullptr) {

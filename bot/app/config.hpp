@@ -72,7 +72,8 @@ struct config {
     orchestrator::worker_settings jobs;
     slack_config slack;
     stripe_config stripe;
-    adapters::zendesk::zendesk_settings zendesk;  ///< ticket updates when enabled()
+    adapters::zendesk::zendesk_settings zendesk;    ///< ticket updates when enabled()
+    pipeline::core::secret shopify_webhook_secret;  ///< the app's client secret; empty: off
     review_config review;
     summary_config summary;
     std::string policy_file = "deploy/policy.example.json";

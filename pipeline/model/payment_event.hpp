@@ -14,6 +14,7 @@ struct processor_refund {
     std::string status;  ///< pending, requires_action, succeeded, failed, canceled
     std::string charge_id;
     std::string payment_intent_id;
+    std::string order_id;    ///< the shop's order id (Shopify refunds), empty for processors
     std::string request_id;  ///< refundbot's metadata on the refund, empty when not ours
     std::string failure_reason;
     core::money amount;
@@ -40,7 +41,7 @@ struct processor_dispute {
 
 /// One processor webhook event, reduced to what the workflow acts on.
 struct payment_event {
-    std::string source;  ///< "stripe"
+    std::string source;  ///< "stripe", "shopify"
     std::string event_id;
     std::string type;
     std::optional<processor_refund> refund;

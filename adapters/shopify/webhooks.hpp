@@ -1,0 +1,32 @@
+#pragma once
+
+#include "pipeline/core/secret.hpp"
+#include "pipeline/model/payment_event.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace refundbot::adapters::shopify {
+
+/// True when `hmac_header` (X-Shopify-Hmac-Sha256) is the base64 HMAC-SHA256 of the raw
+/// `body` under the app's client secret, compared in constant time. Shopify signs no
+/// timestamp, so there is no replay window; deliveries are deduplicated by event id instead.
+[[nodiscard]] bool verify_hmac(
+    std::string_view hmac_header, std::string_view body, const pipeline::core::secret& secret
+);
+
+/// The header Shopify would send for `body` (tests, docs).
+[[nodiscard]] std::string sign(std::string_view secret, std::string_view body);
+
+struct parsed_refund {
+    /// nullopt when the refund moved no money (a restock or a note only).
+    std::optional<pipeline::model::processor_refund> refund;
+    std::string error;  ///< the body is not a Refund: what is wrong, naming the field
+};
+
+/// A `refunds/create` body (a REST Refund): its successful `refund` transactions, summed in
+/// minor units of their currency, against its `order_id`.
+[[nodiscard]] parsed_refund parse_refund(std::string_view body);
+
+}  // namespace refundbot::adapters::shopify
