@@ -23,7 +23,9 @@ constexpr const char* secret = "whsec_test_intake_0123456789";
 
 struct intake : ::testing::Test {
     tests::scratch_database db;
-    tests::service svc{db.url(), {{"REFUNDBOT_INTAKE_SIGNING_SECRET", secret}}};
+    // No job workers: these tests look at what intake stored, before any decision moves it.
+    tests::service svc{
+        db.url(), {{"REFUNDBOT_INTAKE_SIGNING_SECRET", secret}, {"REFUNDBOT_JOBS_WORKERS", "0"}}};
 
     tests::http_reply post(const std::string& body, const std::string& signature) {
         std::vector<std::pair<std::string, std::string>> headers = {
