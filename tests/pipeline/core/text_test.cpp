@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 namespace refundbot::pipeline::core {
 namespace {
 
@@ -25,6 +27,21 @@ TEST(mentions, matches_at_word_starts_only) {
     EXPECT_TRUE(mentions(t, {"scratch"}));
     EXPECT_FALSE(mentions(t, {"aid"}));
     EXPECT_TRUE(mentions(t, {"nothing", "paid twice"}));
+}
+
+TEST(fill_placeholders, replaces_every_placeholder_and_names_a_missing_one) {
+    EXPECT_EQ(
+        fill_placeholders("We refunded {{amount}} for {{amount}}.", {{"amount", "29.00 USD"}}),
+        "We refunded 29.00 USD for 29.00 USD."
+    );
+    EXPECT_EQ(fill_placeholders("no placeholders", {}), "no placeholders");
+    try {
+        (void)fill_placeholders("Hello {{name}}", {{"amount", "1"}});
+        ADD_FAILURE() << "a placeholder without a value must throw";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_STREQ(e.what(), "no value for placeholder {{name}}");
+    }
+    EXPECT_THROW((void)fill_placeholders("Hello {{name", {}), std::invalid_argument);
 }
 
 }  // namespace
