@@ -3,7 +3,12 @@
 #include "adapters/postgres/audit_log.hpp"
 #include "adapters/postgres/workflow_store.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <pqxx/pqxx>
+
+#include <algorithm>
+#include <vector>
 
 namespace refundbot::adapters::postgres {
 
@@ -32,11 +37,30 @@ bool add_evidence(
         return false;
     }
     const auto current = tx.exec_params(
-        "SELECT version FROM requests WHERE request_id = $1 AND state = 'AWAITING_EVIDENCE' FOR "
-        "UPDATE",
+        "SELECT version, coalesce(payload #> '{refund,evidence}', '[]'::jsonb) FROM requests "
+        "WHERE request_id = $1 AND state = 'AWAITING_EVIDENCE' FOR UPDATE",
         request.request_id
     );
     if (current.empty()) {
+        return false;
+    }
+    // Helpdesks resend every attachment of the ticket; only files not seen before are evidence.
+    std::vector<const pipeline::model::evidence_item*> fresh;
+    const auto known = boost::json::parse(current[0][1].as<std::string>());
+    for (const auto& e : request.refund.evidence) {
+        const bool seen = std::any_of(
+            known.as_array().begin(),
+            known.as_array().end(),
+            [&](const boost::json::value& k) {
+                const auto* url = k.is_object() ? k.get_object().if_contains("url") : nullptr;
+                return url != nullptr && url->is_string() && url->get_string() == e.url;
+            }
+        );
+        if (!seen) {
+            fresh.push_back(&e);
+        }
+    }
+    if (fresh.empty()) {
         return false;
     }
     const auto claimed = tx.exec_params(
@@ -49,15 +73,15 @@ bool add_evidence(
     if (claimed.affected_rows() == 0) {
         return false;
     }
-    for (const auto& e : request.refund.evidence) {
+    for (const auto* e : fresh) {
         tx.exec_params(
             "UPDATE requests SET payload = jsonb_set(payload, '{refund,evidence}', "
             "  coalesce(payload #> '{refund,evidence}', '[]'::jsonb) || "
             "  jsonb_build_array(jsonb_build_object('type', $2::text, 'url', $3::text))) "
             "WHERE request_id = $1",
             request.request_id,
-            e.type,
-            e.url
+            e->type,
+            e->url
         );
     }
     pipeline::workflow::audit_record received;

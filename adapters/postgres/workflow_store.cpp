@@ -6,6 +6,7 @@
 #include "adapters/telemetry/log.hpp"
 #include "pipeline/core/json_reader.hpp"
 
+#include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
 #include <random>
@@ -355,10 +356,33 @@ int erase_customer_pii(pqxx::connection_base& cx, const std::string& customer_id
     return static_cast<int>(erased.size());
 }
 
+void save_completed_order(pqxx::connection_base& cx, const pipeline::model::refund_request& r) {
+    pqxx::work tx(cx);
+    tx.exec_params(
+        "UPDATE requests SET payload = jsonb_set(jsonb_set(jsonb_set(jsonb_set(payload, "
+        "'{order}', $2::jsonb), '{refund,amount_requested}', to_jsonb($3::text)), "
+        "'{refund,currency}', to_jsonb($4::text)), '{customer,customer_id}', to_jsonb($5::text)), "
+        "order_total = $6, amount_requested = $7, currency = $8, customer_id = $5, "
+        "updated_at = now() WHERE request_id = $1 AND state = 'RECEIVED'",
+        r.request_id,
+        boost::json::serialize(pipeline::model::order_to_json(r.order)),
+        pipeline::core::format_decimal(r.refund.amount_requested, r.order.exponent),
+        r.refund.currency,
+        r.customer.customer_id,
+        static_cast<long long>(r.order.total),
+        static_cast<long long>(r.refund.amount_requested),
+        r.order.currency
+    );
+    tx.commit();
+}
+
 pipeline::model::enriched_context history_enricher::enrich(
     const pipeline::model::refund_request& req
 ) {
     pipeline::model::enriched_context c;
+    if (req.customer.customer_id.empty()) {
+        return c;  // a return nobody has matched to a customer yet: no history to speak of
+    }
     pqxx::read_transaction tx(cx_);
     // Only what refundbot itself recorded, in the request's currency.
     const auto stats = tx.exec_params(

@@ -73,6 +73,10 @@ struct stored_request {
 /// The same, in a read transaction of its own.
 [[nodiscard]] stored_request load_request(pqxx::connection_base& cx, const std::string& request_id);
 
+/// Stores the order an order lookup completed (and the amount it priced) into a request
+/// still RECEIVED, so review, execution and later decisions see it.
+void save_completed_order(pqxx::connection_base& cx, const pipeline::model::refund_request& r);
+
 /// Blocks, calling `on_job` whenever a job is announced on jobs_channel, until `stopping`
 /// is set (checked at least every 250 ms). Reconnects after a lost connection; workers poll in
 /// the meantime.

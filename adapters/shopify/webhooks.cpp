@@ -107,3 +107,93 @@ parsed_refund parse_refund(std::string_view body) {
 }
 
 }  // namespace refundbot::adapters::shopify
+
+namespace refundbot::adapters::shopify {
+
+pipeline::core::parsed<pipeline::model::refund_request> parse_return_request(
+    std::string_view body, const std::string& shop_currency, pipeline::core::timestamp received_at
+) {
+    using pipeline::core::json_path;
+    pipeline::core::json_errors errors;
+    const auto doc = pipeline::core::parse_json_text(body, errors);
+    if (!doc) {
+        return {std::nullopt, std::move(errors)};
+    }
+    pipeline::core::json_reader rd;
+    pipeline::model::refund_request r;
+    const auto* root = rd.object(*doc, "");
+    if (root == nullptr) {
+        return {std::nullopt, rd.take_errors()};
+    }
+    const auto id = id_text(root->if_contains("id"));
+    if (id.empty()) {
+        rd.fail("id", "required: the return's id");
+    }
+    r.request_id = "shopify-return-" + id;
+    r.source = "shopify";
+    r.created_at = received_at;
+    if (const auto at = rd.string(*root, "", "requested_at", true); at && !at->empty()) {
+        if (const auto t = pipeline::core::parse_rfc3339(*at)) {
+            r.created_at = *t;
+        } else {
+            rd.fail("requested_at", "expected an ISO 8601 date-time");
+        }
+    }
+    if (const auto* order = rd.object(*root, "", "order")) {
+        r.order.order_id = id_text(order->if_contains("id"));
+        if (r.order.order_id.empty()) {
+            rd.fail("order.id", "required");
+        }
+    }
+    r.order.complete = false;
+    r.order.currency = shop_currency;
+    r.order.exponent = pipeline::core::currency_exponent(shop_currency).value_or(2);
+    r.refund.currency = shop_currency;
+    if (const auto name = rd.string(*root, "", "name", true); name && !name->empty()) {
+        r.metadata["return_name"] = *name;
+    }
+    std::string reasons;
+    if (const auto* lines = rd.array(*root, "", "return_line_items")) {
+        if (lines->empty()) {
+            rd.fail("return_line_items", "must list at least one returned line");
+        }
+        for (std::size_t i = 0; i < lines->size(); ++i) {
+            const auto at = json_path("return_line_items", i);
+            const auto* line = rd.object((*lines)[i], at);
+            if (line == nullptr) {
+                continue;
+            }
+            // The order's line item sits inside the fulfillment line item that shipped it.
+            const json::value* item_id = nullptr;
+            if (const auto* f = line->if_contains("fulfillment_line_item"); f && f->is_object()) {
+                if (const auto* li = f->get_object().if_contains("line_item");
+                    li && li->is_object()) {
+                    item_id = li->get_object().if_contains("id");
+                }
+            }
+            pipeline::model::line_item item;
+            item.line_item_id = id_text(item_id);
+            if (item.line_item_id.empty()) {
+                rd.fail(json_path(at, "fulfillment_line_item.line_item.id"), "required");
+            }
+            item.quantity = rd.integer(*line, at, "quantity", 1, 1'000'000).value_or(1);
+            r.order.items.push_back(std::move(item));
+            std::string said;
+            for (const auto* key : {"return_reason", "return_reason_note", "customer_note"}) {
+                if (const auto text = rd.string(*line, at, key, true); text && !text->empty()) {
+                    said += (said.empty() ? "" : ": ") + *text;
+                }
+            }
+            if (!said.empty()) {
+                reasons += (reasons.empty() ? "" : "\n") + said;
+            }
+        }
+    }
+    r.refund.reason_text = reasons;
+    if (!rd.ok()) {
+        return {std::nullopt, rd.take_errors()};
+    }
+    return {std::move(r), {}};
+}
+
+}  // namespace refundbot::adapters::shopify

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "pipeline/core/json_reader.hpp"
 #include "pipeline/core/secret.hpp"
+#include "pipeline/core/timestamp.hpp"
 #include "pipeline/model/payment_event.hpp"
+#include "pipeline/model/refund_request.hpp"
 
 #include <optional>
 #include <string>
@@ -28,5 +31,14 @@ struct parsed_refund {
 /// A `refunds/create` body (a REST Refund): its successful `refund` transactions, summed in
 /// minor units of their currency, against its `order_id`.
 [[nodiscard]] parsed_refund parse_refund(std::string_view body);
+
+/// A `returns/request` body (a return the customer asked for) as request
+/// `shopify-return-<return id>`: the order id, the returned lines (line item id and quantity)
+/// and the customer's reasons and notes. Returns carry no prices, products or customer, so
+/// the order is partial in the shop's currency and an order lookup completes it (and prices
+/// the refund from the returned lines). Errors name the body's JSON path.
+[[nodiscard]] pipeline::core::parsed<pipeline::model::refund_request> parse_return_request(
+    std::string_view body, const std::string& shop_currency, pipeline::core::timestamp received_at
+);
 
 }  // namespace refundbot::adapters::shopify

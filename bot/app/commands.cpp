@@ -2,6 +2,7 @@
 #include "bot/app/commands.hpp"
 
 #include "adapters/http/client.hpp"
+#include "adapters/orders/http_lookup.hpp"
 #include "adapters/postgres/database.hpp"
 #include "adapters/postgres/execution_store.hpp"
 #include "adapters/postgres/migrations.hpp"
@@ -17,6 +18,7 @@
 #include "bot/handlers/shopify_webhook.hpp"
 #include "bot/handlers/slack_endpoints.hpp"
 #include "bot/handlers/stripe_webhook.hpp"
+#include "bot/handlers/zendesk_webhook.hpp"
 #include "bot/orchestrator/helpdesk_jobs.hpp"
 #include "bot/orchestrator/job_workers.hpp"
 #include "bot/orchestrator/payment_jobs.hpp"
@@ -273,8 +275,37 @@ int run_serve(const std::optional<std::string>& config_file) {
             "REFUNDBOT_ZENDESK_API_TOKEN)"
         );
     }
+    // Its own client: an order lookup answers within a few seconds or not at all, and must
+    // not wait behind Slack or Zendesk retries.
+    std::optional<adapters::http::client> lookup_client;
+    std::optional<adapters::orders::http_lookup> order_lookup;
+    if (!cfg->enrich.order_lookup_url.empty()) {
+        adapters::http::client_settings lookup_http;
+        lookup_http.connect_timeout = cfg->enrich.order_lookup_timeout;
+        lookup_http.request_timeout = cfg->enrich.order_lookup_timeout;
+        lookup_http.max_attempts = 2;
+        lookup_http.max_retry_after = std::chrono::seconds(1);
+        lookup_client.emplace(lookup_http);
+        order_lookup.emplace(
+            *lookup_client,
+            adapters::orders::lookup_settings{
+                cfg->enrich.order_lookup_url, cfg->enrich.order_lookup_token}
+        );
+        log.info("orders are completed and enriched by the order lookup");
+    } else {
+        log.warn(
+            "order lookup disabled: Zendesk tickets and Shopify returns go to review without "
+            "order details (set enrich.order_lookup_url)"
+        );
+    }
     orchestrator::job_workers workers(
-        cfg->db, job_settings, *policy, contract, metrics, std::move(extensions)
+        cfg->db,
+        job_settings,
+        *policy,
+        contract,
+        metrics,
+        std::move(extensions),
+        order_lookup ? &*order_lookup : nullptr
     );
     register_service_metrics(metrics, db);
 
@@ -303,9 +334,30 @@ int run_serve(const std::optional<std::string>& config_file) {
             )
         );
     }
-    if (!cfg->shopify_webhook_secret.empty()) {
+    if (!cfg->shopify.webhook_secret.empty()) {
         routes.add(
-            "POST", "/webhooks/shopify", handlers::shopify_webhook(cfg->shopify_webhook_secret, db)
+            "POST",
+            "/webhooks/shopify",
+            handlers::shopify_webhook(
+                {cfg->shopify.webhook_secret, cfg->shopify.shop_currency}, db, requests
+            )
+        );
+    }
+    if (!cfg->zendesk_webhook.secret.empty()) {
+        routes.add(
+            "POST",
+            "/webhooks/zendesk",
+            handlers::zendesk_webhook(
+                {cfg->zendesk_webhook.secret,
+                 cfg->zendesk_webhook.tolerance,
+                 {cfg->zendesk_webhook.default_currency}},
+                requests
+            )
+        );
+    } else {
+        log.warn(
+            "Zendesk trigger disabled: set REFUNDBOT_ZENDESK_WEBHOOK_SECRET to accept POST "
+            "/webhooks/zendesk"
         );
     }
     if (cfg->slack.enabled()) {

@@ -524,9 +524,62 @@ const std::vector<key_spec>& keys() {
             c.zendesk.oauth_token = pipeline::core::secret(std::move(v));
         }));
 
-        k.push_back(secret_key("shopify", "webhook_secret", [](config& c, std::string v) {
-            c.shopify_webhook_secret = pipeline::core::secret(std::move(v));
+        k.push_back(secret_key("zendesk", "webhook_secret", [](config& c, std::string v) {
+            c.zendesk_webhook.secret = pipeline::core::secret(std::move(v));
         }));
+        k.push_back(integer_key(
+            "zendesk",
+            "signature_tolerance_s",
+            1,
+            3600,
+            [](config& c, std::int64_t v) { c.zendesk_webhook.tolerance = seconds(v); }
+        ));
+        k.push_back(string_key(
+            "zendesk",
+            "default_currency",
+            {},
+            [](config& c, const std::string& v) {
+                if (!pipeline::core::currency_exponent(v)) {
+                    return "expected an ISO 4217 currency code, got " + quoted(v);
+                }
+                c.zendesk_webhook.default_currency = v;
+                return std::string();
+            }
+        ));
+
+        k.push_back(secret_key("shopify", "webhook_secret", [](config& c, std::string v) {
+            c.shopify.webhook_secret = pipeline::core::secret(std::move(v));
+        }));
+        k.push_back(string_key("shopify", "shop_currency", {}, [](config& c, const std::string& v) {
+            if (!pipeline::core::currency_exponent(v)) {
+                return "expected an ISO 4217 currency code, got " + quoted(v);
+            }
+            c.shopify.shop_currency = v;
+            return std::string();
+        }));
+
+        k.push_back(string_key(
+            "enrich",
+            "order_lookup_url",
+            {},
+            [](config& c, const std::string& v) {
+                if (auto parsed = adapters::http::parse_url(v); !parsed.value) {
+                    return parsed.error;
+                }
+                c.enrich.order_lookup_url = v;
+                return std::string();
+            }
+        ));
+        k.push_back(secret_key("enrich", "order_lookup_token", [](config& c, std::string v) {
+            c.enrich.order_lookup_token = pipeline::core::secret(std::move(v));
+        }));
+        k.push_back(integer_key(
+            "enrich",
+            "order_lookup_timeout_ms",
+            50,
+            30'000,
+            [](config& c, std::int64_t v) { c.enrich.order_lookup_timeout = milliseconds(v); }
+        ));
 
         k.push_back(structured_key("review", "approvers", [](config& c, const toml::node& n) {
             const auto* array = n.as_array();

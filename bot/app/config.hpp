@@ -59,6 +59,26 @@ struct summary_config {
     std::string timezone = "UTC";  ///< IANA name
 };
 
+/// The Zendesk trigger (POST /webhooks/zendesk).
+struct zendesk_webhook_config {
+    pipeline::core::secret secret;  ///< the webhook's signing secret; empty: off
+    std::chrono::seconds tolerance{300};
+    std::string default_currency = "USD";  ///< for tickets without a currency field
+};
+
+/// Shopify webhooks (POST /webhooks/shopify).
+struct shopify_config {
+    pipeline::core::secret webhook_secret;  ///< the app's client secret; empty: off
+    std::string shop_currency = "USD";      ///< returns carry no currency; the shop has one
+};
+
+/// The order lookup that completes partial orders and adds delivery and customer facts.
+struct enrich_config {
+    std::string order_lookup_url;  ///< empty: no lookup
+    pipeline::core::secret order_lookup_token;
+    std::chrono::milliseconds order_lookup_timeout{3'000};
+};
+
 /// Everything the service reads at start, already validated. Adapters receive the parts they
 /// need as plain settings structs; only bot/app knows this type.
 struct config {
@@ -72,8 +92,10 @@ struct config {
     orchestrator::worker_settings jobs;
     slack_config slack;
     stripe_config stripe;
-    adapters::zendesk::zendesk_settings zendesk;    ///< ticket updates when enabled()
-    pipeline::core::secret shopify_webhook_secret;  ///< the app's client secret; empty: off
+    adapters::zendesk::zendesk_settings zendesk;  ///< ticket updates when enabled()
+    zendesk_webhook_config zendesk_webhook;
+    shopify_config shopify;
+    enrich_config enrich;
     review_config review;
     summary_config summary;
     std::string policy_file = "deploy/policy.example.json";

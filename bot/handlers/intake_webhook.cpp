@@ -2,6 +2,7 @@
 
 #include "adapters/postgres/request_store.hpp"
 #include "adapters/telemetry/log.hpp"
+#include "bot/handlers/invalid_payload.hpp"
 #include "bot/handlers/webhook_signature.hpp"
 #include "pipeline/core/json_reader.hpp"
 #include "pipeline/model/refund_request.hpp"
@@ -13,25 +14,6 @@ namespace refundbot::bot::handlers {
 
 namespace json = boost::json;
 using server::http_response;
-
-namespace {
-
-http_response invalid_payload(const pipeline::core::json_errors& errors) {
-    json::array list;
-    for (const auto& e : errors) {
-        const auto colon = e.find(": ");
-        list.push_back(json::object{{"path", e.substr(0, colon)}, {"message", e.substr(colon + 2)}}
-        );
-    }
-    json::object body{
-        {"error", "invalid_payload"},
-        {"message", std::to_string(errors.size()) + " problem(s) in the request"},
-        {"errors", std::move(list)},
-    };
-    return http_response::json(422, json::serialize(body));
-}
-
-}  // namespace
 
 server::handler intake_webhook(intake_settings settings, adapters::postgres::request_store& store) {
     return [settings = std::move(settings),

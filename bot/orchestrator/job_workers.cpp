@@ -24,7 +24,8 @@ struct job_workers::impl {
         pipeline::policy::refund_policy p,
         const pipeline::reasoning::schema_validator& c,
         adapters::telemetry::metrics_registry& metrics,
-        std::vector<job_extension*> ext
+        std::vector<job_extension*> ext,
+        pipeline::ports::order_source* o
     )
         : db_settings(db),
           settings(s),
@@ -35,6 +36,7 @@ struct job_workers::impl {
               return postgres::connection_pool(db);
           }()),
           extensions(std::move(ext)),
+          orders(o),
           jobs_done(metrics.counter(
               "refundbot_jobs_completed_total", "Jobs run to completion, by kind.", {"kind"}
           )),
@@ -55,6 +57,7 @@ struct job_workers::impl {
     const pipeline::reasoning::schema_validator& contract;
     postgres::connection_pool pool;
     std::vector<job_extension*> extensions;
+    pipeline::ports::order_source* orders;
     adapters::telemetry::counter_family& jobs_done;
     adapters::telemetry::counter_family& jobs_failed;
     adapters::telemetry::counter_family& jobs_dead;
@@ -114,10 +117,29 @@ void job_workers::impl::run_job(const postgres::job& j) {
         if (stored.state != pipeline::workflow::request_state::received) {
             return;  // decided by an earlier run of this job
         }
+        auto request = stored.request;
+        pipeline::model::order_facts facts;
+        if (orders != nullptr) {
+            facts = orders->look_up(request);
+        }
+        const bool partial = !request.order.complete;
+        const auto gap = pipeline::model::complete_request(request, facts);
+        if (partial && request.order.complete) {
+            postgres::save_completed_order(cx, request);
+        }
+        if (gap) {
+            log.warn(
+                "order lookup incomplete", {{"refund_request_id", j.request_id}, {"gap", *gap}}
+            );
+        }
         postgres::history_enricher enricher(cx, settings.disputes_tracked);
-        const auto context = enricher.enrich(stored.request);
+        auto context = enricher.enrich(request);
+        pipeline::model::merge_shop_context(context, facts);
+        if (gap) {
+            context.gaps.push_back(*gap);
+        }
         pipeline::reasoning::offline_reasoner reasoner;
-        const auto outcome = pipeline::decide(stored.request, context, policy, reasoner, contract);
+        const auto outcome = pipeline::decide(request, context, policy, reasoner, contract);
         const auto state = postgres::apply_decision(
             cx, j.request_id, stored.version, outcome, settings.post_review_cards
         );
@@ -208,10 +230,17 @@ job_workers::job_workers(
     pipeline::policy::refund_policy policy,
     const pipeline::reasoning::schema_validator& contract,
     adapters::telemetry::metrics_registry& metrics,
-    std::vector<job_extension*> extensions
+    std::vector<job_extension*> extensions,
+    pipeline::ports::order_source* orders
 )
     : impl_(std::make_unique<impl>(
-          std::move(db), settings, std::move(policy), contract, metrics, std::move(extensions)
+          std::move(db),
+          settings,
+          std::move(policy),
+          contract,
+          metrics,
+          std::move(extensions),
+          orders
       )) {}
 
 job_workers::~job_workers() {

@@ -3,6 +3,7 @@
 #include "adapters/postgres/settings.hpp"
 #include "adapters/postgres/workflow_store.hpp"
 #include "pipeline/policy/policy.hpp"
+#include "pipeline/ports/order_source.hpp"
 #include "pipeline/reasoning/schema_validator.hpp"
 
 #include <chrono>
@@ -41,7 +42,8 @@ public:
     virtual void sweep(pqxx::connection_base& cx) = 0;
 };
 
-/// Runs the workflow's jobs: `decide` (enrich from history, the pure pipeline with the offline
+/// Runs the workflow's jobs: `decide` (complete the order and enrich from `orders` when one is
+/// configured, enrich from history, the pure pipeline with the offline
 /// reasoner, store the decision and route) itself, every other kind through the extensions
 /// (payments, the Slack review loop). Workers are threads of their own with their own
 /// connections; a LISTEN connection wakes them when a job is enqueued. Several processes may
@@ -56,7 +58,8 @@ public:
         pipeline::policy::refund_policy policy,
         const pipeline::reasoning::schema_validator& contract,
         adapters::telemetry::metrics_registry& metrics,
-        std::vector<job_extension*> extensions
+        std::vector<job_extension*> extensions,
+        pipeline::ports::order_source* orders = nullptr
     );
     ~job_workers();
     job_workers(const job_workers&) = delete;

@@ -59,6 +59,9 @@ struct enriched_context {
     delivery_info delivery;
     std::optional<external_risk> risk;
     std::vector<prior_refund> prior_refunds;
+    /// What enrichment tried and could not find out ("order lookup timed out after 3 s"),
+    /// shown to reviewers beside the rules that needed it.
+    std::vector<std::string> gaps;
 
     /// Sum of prior refunds that took money back (succeeded or pending).
     [[nodiscard]] std::int64_t already_refunded() const;

@@ -21,6 +21,7 @@ struct customer_info {
 };
 
 struct line_item {
+    std::string line_item_id;  ///< the shop's id of the order line, when the trigger names it
     std::string sku;
     std::string category;  ///< "apparel", "gift_card", "subscription", "digital", ...
     bool final_sale = false;
@@ -43,6 +44,10 @@ struct order_info {
     std::optional<core::timestamp> delivered_at;
     std::optional<std::string> shipping_country;  ///< ISO 3166 alpha-2
     payment pay;
+    /// False when the trigger knew only part of the order (a helpdesk ticket names an order
+    /// id, a return names line items): total, items and payment come from an order lookup
+    /// (see order_facts.hpp) and stay unknown, sending the case to a human, when none answers.
+    bool complete = true;
 };
 
 /// What the customer sent to support the claim.
@@ -79,6 +84,12 @@ struct refund_request {
 
 /// Parses the normalized request; every problem is reported with its JSON path.
 [[nodiscard]] core::parsed<refund_request> parse_refund_request(const boost::json::value& v);
+
+/// Parses an order object as it appears in the request (an order lookup answers with one).
+[[nodiscard]] core::parsed<order_info> parse_order(const boost::json::value& v);
+
+/// The order as the request schema writes it, payment included (what is stored).
+[[nodiscard]] boost::json::object order_to_json(const order_info& o);
 
 /// JSON form (the parse input shape, amounts as decimal strings). The customer's email is left
 /// out: this form feeds prompts, reports and the audit trail.

@@ -37,6 +37,34 @@ struct evaluator {
     }
     [[nodiscard]] bool comparable() const { return req.order.currency == pol.currency; }
 
+    void order_known() {
+        std::string gaps;
+        for (const auto& g : ctx.gaps) {
+            gaps += (gaps.empty() ? "" : "; ") + g;
+        }
+        if (req.order.complete) {
+            add("order_known",
+                rule_kind::review,
+                rule_status::pass,
+                gaps.empty() ? "order details known" : "order details known; " + gaps);
+            return;
+        }
+        // Without the order nothing below can be judged: a human looks it up.
+        add("order_known",
+            rule_kind::review,
+            rule_status::fail,
+            "order details unknown: " + (gaps.empty() ? "no order lookup is configured" : gaps));
+    }
+
+    // The item rules cannot pass an order whose lines nobody has seen.
+    bool items_unknown(std::string_view id) {
+        if (req.order.complete) {
+            return false;
+        }
+        add(id, rule_kind::hard_block, rule_status::unknown, "order items unknown");
+        return true;
+    }
+
     void within_refund_window() {
         const auto delivered =
             ctx.delivery.delivered_at ? ctx.delivery.delivered_at : req.order.delivered_at;
@@ -58,6 +86,9 @@ struct evaluator {
     }
 
     void non_refundable_category() {
+        if (items_unknown("non_refundable_category")) {
+            return;
+        }
         for (const auto& item : req.order.items) {
             if (contains(pol.non_refundable_categories, item.category)) {
                 add("non_refundable_category",
@@ -74,6 +105,9 @@ struct evaluator {
     }
 
     void final_sale() {
+        if (items_unknown("final_sale")) {
+            return;
+        }
         for (const auto& item : req.order.items) {
             if (item.final_sale) {
                 add("final_sale",
@@ -90,7 +124,12 @@ struct evaluator {
         const auto requested = req.refund.amount_requested;
         const auto refunded = ctx.already_refunded();
         const auto refundable = req.order.total - refunded;
-        if (requested <= 0) {
+        if (!req.order.complete) {
+            add("amount_within_refundable",
+                rule_kind::hard_block,
+                rule_status::unknown,
+                "order total unknown");
+        } else if (requested <= 0) {
             add("amount_within_refundable",
                 rule_kind::hard_block,
                 rule_status::fail,
@@ -297,6 +336,7 @@ bool policy_evaluation::policy_failed() const {
 
 const std::vector<std::string_view>& rule_ids() {
     static const std::vector<std::string_view> ids = {
+        "order_known",
         "within_refund_window",
         "non_refundable_category",
         "final_sale",
@@ -322,6 +362,7 @@ policy_evaluation evaluate(
 ) {
     evaluator e{request, context, claims, policy, risk_score, {}};
     e.out.rules.reserve(rule_ids().size());
+    e.order_known();
     e.within_refund_window();
     e.non_refundable_category();
     e.final_sale();
