@@ -1,8 +1,14 @@
 #include "tests/support/fake_zendesk.hpp"
 
+#include "adapters/zendesk/webhooks.hpp"
+#include "pipeline/core/timestamp.hpp"
+#include "tests/support/pipeline_fixtures.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+#include <gtest/gtest.h>
 
 namespace refundbot::tests {
 
@@ -131,6 +137,89 @@ http_response fake_zendesk::handle(const http_request& req) {
         200,
         json::serialize(json::object{
             {"ticket", {{"id", std::stoll(id)}, {"status", "open"}, {"tags", std::move(tags)}}}})
+    );
+}
+
+namespace {
+
+// The JSON string contents for `text` (what Zendesk writes inside the template's quotes).
+std::string json_escaped(const std::string& text) {
+    const auto quoted = json::serialize(json::string(text));
+    return quoted.substr(1, quoted.size() - 2);
+}
+
+std::string replace_placeholders(
+    std::string text, const std::function<std::string(const std::string&)>& value
+) {
+    std::string out;
+    std::size_t pos = 0;
+    while (true) {
+        const auto open = text.find("{{", pos);
+        if (open == std::string::npos) {
+            break;
+        }
+        const auto close = text.find("}}", open);
+        out += text.substr(pos, open - pos);
+        out += value(text.substr(open + 2, close - open - 2));
+        pos = close + 2;
+    }
+    return out + text.substr(pos);
+}
+
+}  // namespace
+
+std::string render_zendesk_body(
+    const std::map<std::string, std::string>& values,
+    const std::vector<zendesk_attachment>& attachments
+) {
+    const auto tpl = read_source_file("deploy/zendesk/webhook-body.json");
+    const std::string loop_open =
+        "{% for comment in ticket.public_comments %}{% for attachment in comment.attachments %}";
+    const std::string loop_close = "{% endfor %}{% endfor %}";
+    const auto begin = tpl.find(loop_open);
+    const auto end = tpl.find(loop_close);
+    EXPECT_NE(begin, std::string::npos) << "the attachments loop is missing from the template";
+    EXPECT_NE(end, std::string::npos);
+    if (begin == std::string::npos || end == std::string::npos) {
+        return {};
+    }
+    const auto item = tpl.substr(begin + loop_open.size(), end - begin - loop_open.size());
+    std::string rendered_items;
+    for (const auto& a : attachments) {
+        rendered_items += replace_placeholders(item, [&](const std::string& name) {
+            if (name == "attachment.url") {
+                return json_escaped(a.url);
+            }
+            EXPECT_EQ(name, "attachment.filename") << "unknown attachment placeholder";
+            return json_escaped(a.filename);
+        });
+    }
+    const auto outside =
+        tpl.substr(0, begin) + rendered_items + tpl.substr(end + loop_close.size());
+    return replace_placeholders(outside, [&](const std::string& name) {
+        const auto it = values.find(name);
+        return it == values.end() ? std::string() : json_escaped(it->second);
+    });
+}
+
+std::vector<std::pair<std::string, std::string>> zendesk_headers(
+    const std::string& secret,
+    const std::string& timestamp,
+    const std::string& body,
+    const std::string& invocation_id
+) {
+    return {
+        {"X-Zendesk-Account-Id", "123456"},
+        {"X-Zendesk-Webhook-Id", "01F1KRFQ6BG29CNWFR60NK5FNY"},
+        {"X-Zendesk-Webhook-Invocation-Id", invocation_id},
+        {"X-Zendesk-Webhook-Signature", adapters::zendesk::sign(secret, timestamp, body)},
+        {"X-Zendesk-Webhook-Signature-Timestamp", timestamp},
+    };
+}
+
+std::string zendesk_now() {
+    return pipeline::core::format_rfc3339(
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())
     );
 }
 

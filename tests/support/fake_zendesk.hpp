@@ -50,4 +50,30 @@ private:
     fake_http_server server_;
 };
 
+/// One file on a ticket's public comments, as Zendesk's Liquid sees it.
+struct zendesk_attachment {
+    std::string url;
+    std::string filename;
+};
+
+/// Renders deploy/zendesk/webhook-body.json as a Zendesk webhook would: each `{{placeholder}}`
+/// from `values` (JSON-escaped; missing ones render empty, as Zendesk renders unset fields)
+/// and the attachments loop from `attachments`. Fails the test on a placeholder it cannot
+/// render.
+[[nodiscard]] std::string render_zendesk_body(
+    const std::map<std::string, std::string>& values,
+    const std::vector<zendesk_attachment>& attachments = {}
+);
+
+/// The X-Zendesk-Webhook-* headers for `body` signed with `secret` at `timestamp`.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> zendesk_headers(
+    const std::string& secret,
+    const std::string& timestamp,
+    const std::string& body,
+    const std::string& invocation_id
+);
+
+/// Now as Zendesk writes it in X-Zendesk-Webhook-Signature-Timestamp (`2021-03-25T05:09:27Z`).
+[[nodiscard]] std::string zendesk_now();
+
 }  // namespace refundbot::tests
