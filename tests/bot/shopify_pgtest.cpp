@@ -1,6 +1,8 @@
 // Shopify webhooks against a running `refundbot serve` and a real PostgreSQL, signed exactly as
 // Shopify signs them.
 #include "adapters/shopify/webhooks.hpp"
+#include "pipeline/core/timestamp.hpp"
+#include "tests/support/fake_orders.hpp"
 #include "tests/support/pipeline_fixtures.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/service.hpp"
@@ -119,6 +121,97 @@ TEST(shopify, bad_signatures_missing_headers_and_bad_bodies_store_nothing) {
     EXPECT_NE(other.body.find("\"ignored\":\"orders/create\""), std::string::npos);
     EXPECT_EQ(db.query("SELECT count(*) FROM external_refunds"), "0");
     EXPECT_EQ(db.query("SELECT count(*) FROM payment_events"), "0");
+}
+
+const std::string return_body = R"({"id": 7923302, "status": "requested", "name": "#1001-R1",
+  "order": {"id": 4509, "admin_graphql_api_id": "gid://shopify/Order/4509"},
+  "return_line_items": [
+    {"id": 1, "quantity": 1, "return_reason": "size_too_small", "return_reason_note": "",
+     "customer_note": null, "fulfillment_line_item": {"id": 11, "line_item": {"id": 112}}}]})";
+
+// What the shop's order system says about order 4509 (docs/order-lookup.md), delivered two
+// days ago.
+std::string order_4509() {
+    const auto delivered =
+        pipeline::core::format_rfc3339(std::chrono::time_point_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now() - std::chrono::hours(48)
+        ));
+    return R"({"customer_id": "cus_shop_4509",
+  "order": {"order_id": "4509", "currency": "USD", "total": "80.00",
+    "items": [{"line_item_id": "111", "sku": "GIFT-50", "category": "gift_card", "price": "50.00"},
+              {"line_item_id": "112", "sku": "BAG-1", "category": "apparel", "price": "30.00"}],
+    "delivered_at": ")" +
+           delivered + R"(", "payment": {"processor": "stripe", "payment_intent_id": "pi_4509"}},
+  "context": {"customer_stats": {"lifetime_orders": 6, "chargeback_count_365d": 0},
+    "delivery": {"status": "delivered", "carrier": "UPS", "delivered_at": ")" +
+           delivered + R"("}}})";
+}
+
+TEST(shopify, a_return_request_becomes_a_request_completed_by_the_order_lookup) {
+    tests::scratch_database db;
+    tests::fake_orders orders("oms-token");
+    orders.add("4509", order_4509());
+    tests::service svc(
+        db.url(),
+        {{"REFUNDBOT_SHOPIFY_WEBHOOK_SECRET", app_secret},
+         {"REFUNDBOT_ENRICH_ORDER_LOOKUP_URL", orders.url()},
+         {"REFUNDBOT_ENRICH_ORDER_LOOKUP_TOKEN", "oms-token"}}
+    );
+    const auto first = deliver(svc.port, return_body, "evt-r1", "returns/request");
+    ASSERT_EQ(first.status, 202) << first.body;
+    EXPECT_EQ(json::parse(first.body).at("request_id"), "shopify-return-7923302");
+    const auto state = db.wait_for(
+        "SELECT state FROM requests WHERE request_id = 'shopify-return-7923302'", "REFUNDED"
+    );
+    EXPECT_EQ(state, "REFUNDED") << svc.process->output();
+    // Only the returned bag, priced from the order; the gift card stays out of the request.
+    EXPECT_EQ(
+        db.query("SELECT customer_id || ' ' || amount_requested || ' ' || order_total || ' ' || "
+                 "(payload #>> '{order,items,0,sku}') || ' ' || jsonb_array_length(payload #> "
+                 "'{order,items}') || ' ' || (payload #>> '{order,payment,payment_intent_id}') "
+                 "FROM requests WHERE request_id = 'shopify-return-7923302'"),
+        "cus_shop_4509 3000 8000 BAG-1 1 pi_4509"
+    );
+    EXPECT_EQ(orders.rejections().size(), 0U);
+
+    // Redelivered (same event) and delivered again through a second subscription.
+    EXPECT_EQ(deliver(svc.port, return_body, "evt-r1", "returns/request").status, 200);
+    EXPECT_EQ(deliver(svc.port, return_body, "evt-r2", "returns/request").status, 200);
+    EXPECT_EQ(db.query("SELECT count(*) FROM requests"), "1");
+    EXPECT_EQ(
+        db.query("SELECT count(*) FROM executions WHERE request_id = 'shopify-return-7923302'"), "1"
+    );
+
+    const auto bad =
+        deliver(svc.port, R"({"id": 8, "return_line_items": []})", "evt-r3", "returns/request");
+    EXPECT_EQ(bad.status, 422) << bad.body;
+    EXPECT_NE(bad.body.find("\"path\":\"order\""), std::string::npos) << bad.body;
+    EXPECT_EQ(db.query("SELECT count(*) FROM requests"), "1") << "nothing stored for a bad body";
+}
+
+TEST(shopify, a_return_nobody_can_look_up_waits_for_a_human_with_the_reason) {
+    tests::scratch_database db;
+    tests::fake_orders orders("oms-token");  // knows no orders: 404
+    tests::service svc(
+        db.url(),
+        {{"REFUNDBOT_SHOPIFY_WEBHOOK_SECRET", app_secret},
+         {"REFUNDBOT_ENRICH_ORDER_LOOKUP_URL", orders.url()},
+         {"REFUNDBOT_ENRICH_ORDER_LOOKUP_TOKEN", "oms-token"}}
+    );
+    ASSERT_EQ(deliver(svc.port, return_body, "evt-r1", "returns/request").status, 202);
+    EXPECT_EQ(
+        db.wait_for(
+            "SELECT state FROM requests WHERE request_id = 'shopify-return-7923302'",
+            "PENDING_REVIEW"
+        ),
+        "PENDING_REVIEW"
+    ) << svc.process->output();
+    const auto reasons =
+        db.query("SELECT report::text FROM decisions WHERE request_id = 'shopify-return-7923302'");
+    EXPECT_NE(
+        reasons.find("order details unknown: the order lookup does not know order 4509"),
+        std::string::npos
+    ) << reasons;
 }
 
 }  // namespace
