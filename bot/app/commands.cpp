@@ -2,11 +2,13 @@
 #include "bot/app/commands.hpp"
 
 #include "adapters/http/client.hpp"
+#include "adapters/orders/first_answer.hpp"
 #include "adapters/orders/http_lookup.hpp"
 #include "adapters/postgres/database.hpp"
 #include "adapters/postgres/execution_store.hpp"
 #include "adapters/postgres/migrations.hpp"
 #include "adapters/postgres/request_store.hpp"
+#include "adapters/shopify/orders.hpp"
 #include "adapters/slack/web_api.hpp"
 #include "adapters/telemetry/log.hpp"
 #include "adapters/telemetry/metrics.hpp"
@@ -277,27 +279,34 @@ int run_serve(const std::optional<std::string>& config_file) {
     }
     // Its own client: an order lookup answers within a few seconds or not at all, and must
     // not wait behind Slack or Zendesk retries.
-    std::optional<adapters::http::client> lookup_client;
+    adapters::http::client_settings lookup_http;
+    lookup_http.connect_timeout = cfg->enrich.order_lookup_timeout;
+    lookup_http.request_timeout = cfg->enrich.order_lookup_timeout;
+    lookup_http.max_attempts = 2;
+    lookup_http.max_retry_after = std::chrono::seconds(1);
+    adapters::http::client lookup_client(lookup_http);
     std::optional<adapters::orders::http_lookup> order_lookup;
+    std::optional<adapters::shopify::admin_orders> shopify_orders;
+    std::vector<pipeline::ports::order_source*> order_sources;
     if (!cfg->enrich.order_lookup_url.empty()) {
-        adapters::http::client_settings lookup_http;
-        lookup_http.connect_timeout = cfg->enrich.order_lookup_timeout;
-        lookup_http.request_timeout = cfg->enrich.order_lookup_timeout;
-        lookup_http.max_attempts = 2;
-        lookup_http.max_retry_after = std::chrono::seconds(1);
-        lookup_client.emplace(lookup_http);
-        order_lookup.emplace(
-            *lookup_client,
+        order_sources.push_back(&order_lookup.emplace(
+            lookup_client,
             adapters::orders::lookup_settings{
                 cfg->enrich.order_lookup_url, cfg->enrich.order_lookup_token}
-        );
+        ));
         log.info("orders are completed and enriched by the order lookup");
-    } else {
+    }
+    if (!cfg->shopify.admin.shop_url.empty()) {
+        order_sources.push_back(&shopify_orders.emplace(lookup_client, cfg->shopify.admin));
+        log.info("orders are completed and enriched from the Shopify Admin API");
+    }
+    if (order_sources.empty()) {
         log.warn(
             "order lookup disabled: Zendesk tickets and Shopify returns go to review without "
-            "order details (set enrich.order_lookup_url)"
+            "order details (set enrich.order_lookup_url or shopify.admin_url)"
         );
     }
+    adapters::orders::first_answer order_source(order_sources);
     orchestrator::job_workers workers(
         cfg->db,
         job_settings,
@@ -305,7 +314,7 @@ int run_serve(const std::optional<std::string>& config_file) {
         contract,
         metrics,
         std::move(extensions),
-        order_lookup ? &*order_lookup : nullptr
+        order_sources.empty() ? nullptr : &order_source
     );
     register_service_metrics(metrics, db);
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -240,6 +241,30 @@ std::string read_ids(const toml::node& node, std::vector<std::string>& out) {
                    from_toml(item).shown;
         }
         out.push_back(*id);
+    }
+    return {};
+}
+
+std::string lower_case(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
+    return s;
+}
+
+// `{ "Gift Cards" = "gift_card" }`: Shopify names to policy categories, keys in lower case.
+std::string read_categories(const toml::node& node, std::map<std::string, std::string>& out) {
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+        return "expected a table of policy categories, like { \"E-books\" = \"digital\" }";
+    }
+    for (const auto& [name, value] : *table) {
+        const auto category = value.value_exact<std::string>();
+        if (!category || category->empty()) {
+            return quoted(name.str()) + ": expected a policy category name, got " +
+                   from_toml(value).shown;
+        }
+        out[lower_case(std::string(name.str()))] = *category;
     }
     return {};
 }
@@ -557,6 +582,59 @@ const std::vector<key_spec>& keys() {
             c.shopify.shop_currency = v;
             return std::string();
         }));
+
+        k.push_back(string_key("shopify", "admin_url", {}, [](config& c, const std::string& v) {
+            if (auto parsed = adapters::http::parse_url(v); !parsed.value) {
+                return parsed.error;
+            }
+            c.shopify.admin.shop_url = v;
+            while (c.shopify.admin.shop_url.ends_with('/')) {
+                c.shopify.admin.shop_url.pop_back();
+            }
+            return std::string();
+        }));
+        k.push_back(string_key("shopify", "api_version", {}, [](config& c, const std::string& v) {
+            const auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
+            const bool dated = v.size() == 7 && v[4] == '-' &&
+                               std::all_of(v.begin(), v.begin() + 4, digit) &&
+                               std::all_of(v.begin() + 5, v.end(), digit);
+            if (!dated && v != "unstable") {
+                return "expected a Shopify API version like \"2026-10\", got " + quoted(v);
+            }
+            c.shopify.admin.api_version = v;
+            return std::string();
+        }));
+        k.push_back(secret_key("shopify", "access_token", [](config& c, std::string v) {
+            c.shopify.admin.access_token = pipeline::core::secret(std::move(v));
+        }));
+        k.push_back(structured_key(
+            "shopify",
+            "product_type_categories",
+            [](config& c, const toml::node& n) {
+                return read_categories(n, c.shopify.admin.categories.product_types);
+            }
+        ));
+        k.push_back(structured_key("shopify", "tag_categories", [](config& c, const toml::node& n) {
+            return read_categories(n, c.shopify.admin.categories.tags);
+        }));
+        k.push_back(structured_key(
+            "shopify",
+            "final_sale_tags",
+            [](config& c, const toml::node& n) {
+                const auto* array = n.as_array();
+                if (array == nullptr) {
+                    return std::string("expected an array of product tags, like [\"final-sale\"]");
+                }
+                for (const auto& item : *array) {
+                    const auto tag = item.value_exact<std::string>();
+                    if (!tag || tag->empty()) {
+                        return "expected product tags (strings), got " + from_toml(item).shown;
+                    }
+                    c.shopify.admin.categories.final_sale_tags.push_back(lower_case(*tag));
+                }
+                return std::string();
+            }
+        ));
 
         k.push_back(string_key(
             "enrich",
@@ -895,6 +973,12 @@ config_result load_config(const std::optional<std::string>& path, const env_look
         errors.push_back(
             "zendesk.base_url: required when a Zendesk token is set "
             "(https://<subdomain>.zendesk.com)"
+        );
+    }
+    if (!cfg.shopify.admin.shop_url.empty() && cfg.shopify.admin.access_token.empty()) {
+        errors.push_back(
+            "shopify.access_token: required when shopify.admin_url is set (set "
+            "REFUNDBOT_SHOPIFY_ACCESS_TOKEN or shopify.access_token_file)"
         );
     }
     const auto key = cfg.stripe.api.secret_key.reveal();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "adapters/postgres/settings.hpp"
+#include "adapters/shopify/orders.hpp"
 #include "adapters/slack/web_api.hpp"
 #include "adapters/stripe/processor.hpp"
 #include "adapters/telemetry/log.hpp"
@@ -68,8 +69,9 @@ struct zendesk_webhook_config {
 
 /// Shopify webhooks (POST /webhooks/shopify).
 struct shopify_config {
-    pipeline::core::secret webhook_secret;  ///< the app's client secret; empty: off
-    std::string shop_currency = "USD";      ///< returns carry no currency; the shop has one
+    pipeline::core::secret webhook_secret;    ///< the app's client secret; empty: off
+    std::string shop_currency = "USD";        ///< returns carry no currency; the shop has one
+    adapters::shopify::admin_settings admin;  ///< order lookups when admin_url and a token are set
 };
 
 /// The order lookup that completes partial orders and adds delivery and customer facts.

@@ -67,6 +67,17 @@ void merge_context(enriched_context& ours, const enriched_context& shop) {
         }
         ours.has_stats = true;
     }
+    // Refunds made in the shop itself count against the order like refundbot's own.
+    for (const auto& refund : shop.prior_refunds) {
+        const bool known = std::any_of(
+            ours.prior_refunds.begin(),
+            ours.prior_refunds.end(),
+            [&](const prior_refund& r) { return r.refund_id == refund.refund_id; }
+        );
+        if (!known) {
+            ours.prior_refunds.push_back(refund);
+        }
+    }
     if (shop.risk && !ours.risk) {
         ours.risk = shop.risk;
     }

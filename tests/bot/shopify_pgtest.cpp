@@ -3,6 +3,7 @@
 #include "adapters/shopify/webhooks.hpp"
 #include "pipeline/core/timestamp.hpp"
 #include "tests/support/fake_orders.hpp"
+#include "tests/support/fake_shopify.hpp"
 #include "tests/support/pipeline_fixtures.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/service.hpp"
@@ -212,6 +213,59 @@ TEST(shopify, a_return_nobody_can_look_up_waits_for_a_human_with_the_reason) {
         reasons.find("order details unknown: the order lookup does not know order 4509"),
         std::string::npos
     ) << reasons;
+}
+
+// Order 4509 as the Shopify Admin API answers it: the bag is tagged Clearance.
+const std::string shopify_order_4509 = R"({"id": "gid://shopify/Order/4509", "name": "#1001",
+  "currencyCode": "USD", "totalPriceSet": {"shopMoney": {"amount": "80.0", "currencyCode": "USD"}},
+  "shippingAddress": null, "customer": {"id": "gid://shopify/Customer/207",
+    "numberOfOrders": "3", "createdAt": "2025-02-01T00:00:00Z",
+    "amountSpent": {"amount": "200.0", "currencyCode": "USD"}},
+  "fulfillments": [], "refunds": [],
+  "lineItems": {"nodes": [
+    {"id": "gid://shopify/LineItem/111", "sku": "GIFT-50", "quantity": 1, "isGiftCard": true,
+     "discountedUnitPriceSet": {"shopMoney": {"amount": "50.0", "currencyCode": "USD"}},
+     "product": null},
+    {"id": "gid://shopify/LineItem/112", "sku": "BAG-1", "quantity": 1, "isGiftCard": false,
+     "discountedUnitPriceSet": {"shopMoney": {"amount": "30.0", "currencyCode": "USD"}},
+     "product": {"productType": "Tote Bags", "tags": ["clearance"]}}]}})";
+
+TEST(shopify, a_return_is_completed_from_the_admin_api_with_categories_from_the_config) {
+    tests::scratch_database db;
+    tests::fake_shopify shop("shpat_e2e", "2026-10");
+    shop.add(shopify_order_4509);
+    const auto config = tests::write_temp_file(
+        "shopify-admin.toml",
+        "[shopify]\nadmin_url = \"" + shop.shop_url() +
+            "\"\napi_version = \"2026-10\"\nfinal_sale_tags = [\"Clearance\"]\n"
+            "product_type_categories = { \"Tote Bags\" = \"apparel\" }\n"
+    );
+    tests::service svc(
+        db.url(),
+        {{"REFUNDBOT_CONFIG", config},
+         {"REFUNDBOT_SHOPIFY_WEBHOOK_SECRET", app_secret},
+         {"REFUNDBOT_SHOPIFY_ACCESS_TOKEN", "shpat_e2e"}}
+    );
+    ASSERT_EQ(deliver(svc.port, return_body, "evt-a1", "returns/request").status, 202);
+    EXPECT_EQ(
+        db.wait_for(
+            "SELECT state FROM requests WHERE request_id = 'shopify-return-7923302'", "DENIED"
+        ),
+        "DENIED"
+    ) << svc.process->output();
+    EXPECT_EQ(
+        db.query("SELECT customer_id || ' ' || amount_requested || ' ' || "
+                 "(payload #>> '{order,items,0,category}') || ' ' || "
+                 "(payload #>> '{order,items,0,final_sale}') || ' ' || "
+                 "jsonb_array_length(payload #> '{order,items}') "
+                 "FROM requests WHERE request_id = 'shopify-return-7923302'"),
+        "207 3000 apparel true 1"
+    );
+    const auto report =
+        db.query("SELECT report::text FROM decisions WHERE request_id = 'shopify-return-7923302'");
+    EXPECT_NE(report.find("final_sale"), std::string::npos) << report;
+    EXPECT_TRUE(shop.rejections().empty()) << shop.rejections().front();
+    EXPECT_EQ(shop.queries().size(), 1U);
 }
 
 }  // namespace

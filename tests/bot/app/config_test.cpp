@@ -228,6 +228,53 @@ TEST(load_config, reads_the_stripe_section_and_refuses_a_live_key_in_sandbox_mod
     EXPECT_NE(errors_of(r).find("stripe.api_base_url"), std::string::npos) << errors_of(r);
 }
 
+TEST(load_config, reads_the_shopify_admin_lookup_and_names_what_is_wrong_with_it) {
+    const auto path = tests::write_temp_file(
+        "shopify-admin.toml",
+        "[shopify]\nadmin_url = \"https://demo.myshopify.com/\"\napi_version = \"2026-07\"\n"
+        "final_sale_tags = [\"Clearance\"]\n"
+        "product_type_categories = { \"Gift Cards\" = \"gift_card\" }\n"
+        "tag_categories = { Ebook = \"digital\" }\n"
+    );
+    auto r = load_config(path, env_of({{"REFUNDBOT_SHOPIFY_ACCESS_TOKEN", "shpat_abc"}}));
+    ASSERT_TRUE(r.value) << errors_of(r);
+    const auto& admin = r.value->shopify.admin;
+    EXPECT_EQ(admin.shop_url, "https://demo.myshopify.com");
+    EXPECT_EQ(admin.api_version, "2026-07");
+    EXPECT_EQ(admin.access_token.reveal(), "shpat_abc");
+    EXPECT_EQ(admin.categories.final_sale_tags, std::vector<std::string>{"clearance"});
+    EXPECT_EQ(admin.categories.product_types.at("gift cards"), "gift_card");
+    EXPECT_EQ(admin.categories.tags.at("ebook"), "digital");
+
+    r = load_config(path, env_of({}));
+    ASSERT_FALSE(r.value);
+    EXPECT_NE(
+        errors_of(r).find("shopify.access_token: required when shopify.admin_url is set"),
+        std::string::npos
+    ) << errors_of(r);
+
+    const auto bad = tests::write_temp_file(
+        "shopify-bad.toml",
+        "[shopify]\napi_version = \"latest\"\ntag_categories = { Ebook = 3 }\n"
+        "final_sale_tags = \"clearance\"\n"
+    );
+    r = load_config(bad, env_of({}));
+    ASSERT_FALSE(r.value);
+    const auto errors = errors_of(r);
+    EXPECT_NE(
+        errors.find("shopify-bad.toml:2 shopify.api_version: expected a Shopify API version"),
+        std::string::npos
+    ) << errors;
+    EXPECT_NE(
+        errors.find(":3 shopify.tag_categories: \"Ebook\": expected a policy category name, got 3"),
+        std::string::npos
+    ) << errors;
+    EXPECT_NE(
+        errors.find(":4 shopify.final_sale_tags: expected an array of product tags"),
+        std::string::npos
+    ) << errors;
+}
+
 TEST(config_example, is_valid_and_lists_every_key_with_its_default) {
     const std::string path = std::string(REFUNDBOT_SOURCE_DIR) + "/deploy/config.example.toml";
     const auto r = load_config(path, env_of({}));
