@@ -40,7 +40,11 @@ decision_outcome decide(
             request, context, o.claims, policy, o.evaluation, o.risk};
         o.reasoner_called = true;
         o.reasoner = std::string(reasoner.name());
-        o.guarded = reasoning::guard(reasoner.reason(input), contract, o.evaluation, policy);
+        auto output = reasoner.reason(input);
+        o.guarded = reasoning::guard(output, contract, o.evaluation, policy);
+        o.model_calls = std::move(output.calls);
+        o.prompt_version = std::move(output.prompt_version);
+        o.ai_unavailable = std::move(output.unavailable);
     }
     o.gate = approval::decide_route(o.evaluation, o.guarded, o.risk, policy);
     return o;
@@ -93,6 +97,32 @@ std::string report_json(const decision_outcome& o) {
         w.value(o.reasoner);
     } else {
         w.null();
+    }
+    if (!o.model_calls.empty() || !o.ai_unavailable.empty()) {
+        // What the model cost and did; the request and answer bodies are stored apart.
+        w.key("ai").begin_object().key("prompt_version").value(o.prompt_version);
+        w.key("unavailable").value(o.ai_unavailable).key("calls").begin_array();
+        for (const auto& c : o.model_calls) {
+            w.begin_object()
+                .key("model")
+                .value(c.model)
+                .key("attempt")
+                .value(static_cast<std::int64_t>(c.attempt))
+                .key("outcome")
+                .value(c.outcome)
+                .key("failure")
+                .value(c.failure)
+                .key("latency_ms")
+                .value(c.latency_ms)
+                .key("input_tokens")
+                .value(c.input_tokens)
+                .key("output_tokens")
+                .value(c.output_tokens)
+                .key("cost_microusd")
+                .value(c.cost_microusd)
+                .end_object();
+        }
+        w.end_array().end_object();
     }
     const auto& d = o.guarded.decision;
     w.key("decision").begin_object();

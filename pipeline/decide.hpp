@@ -24,6 +24,11 @@ struct decision_outcome {
     bool reasoner_called = false;
     std::string reasoner;  ///< "rules", "openai", ...; empty when not called
     reasoning::guarded_decision guarded;
+    /// The model's part when a model reasoner was asked: its calls, the prompt version, and
+    /// why it gave no answer of its own (empty when it did, or for the rules reasoner).
+    std::vector<reasoning::model_call> model_calls;
+    std::string prompt_version;
+    std::string ai_unavailable;
     approval::gate_result gate;
 };
 

@@ -314,7 +314,8 @@ response client::send(const request& r) {
             reply.attempts = attempt;
             const bool throttled = reply.status == 429;
             const bool server_error = reply.status == 500 || reply.status == 502 ||
-                                      reply.status == 503 || reply.status == 504;
+                                      reply.status == 503 || reply.status == 504 ||
+                                      reply.status == 529;  // Anthropic: overloaded
             if (!(throttled || (server_error && r.idempotent)) || attempt == s.max_attempts) {
                 return std::move(reply);
             }

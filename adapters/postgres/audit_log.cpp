@@ -22,7 +22,8 @@ constexpr const char* columns =
     "(extract(epoch from occurred_at) * 1000)::bigint, policy_version, risk_score, "
     "amount_requested, "
     "currency, ai_decision, ai_confidence, human_override, processor, refund_id, idempotency_key, "
-    "prev_hash, hash, seq, processor_status, error_code";
+    "prev_hash, hash, seq, processor_status, error_code, ai_model, prompt_version, "
+    "ai_input_tokens, ai_output_tokens, ai_cost_microusd, ai_unavailable";
 
 std::string new_audit_id() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -64,6 +65,12 @@ workflow::audit_record read_record(const pqxx::row& row) {
     r.idempotency_key = optional_field<std::string>(row[14]);
     r.processor_status = optional_field<std::string>(row[18]);
     r.error_code = optional_field<std::string>(row[19]);
+    r.ai_model = optional_field<std::string>(row[20]);
+    r.prompt_version = optional_field<std::string>(row[21]);
+    r.ai_input_tokens = optional_field<std::int64_t>(row[22]);
+    r.ai_output_tokens = optional_field<std::int64_t>(row[23]);
+    r.ai_cost_microusd = optional_field<std::int64_t>(row[24]);
+    r.ai_unavailable = optional_field<std::string>(row[25]);
     return r;
 }
 
@@ -94,10 +101,11 @@ std::string append_audit(pqxx::transaction_base& tx, workflow::audit_record reco
         "risk_score, "
         "amount_requested, currency, ai_decision, ai_confidence, human_override, processor, "
         "refund_id, "
-        "idempotency_key, prev_hash, hash, processor_status, error_code) "
+        "idempotency_key, prev_hash, hash, processor_status, error_code, ai_model, prompt_version, "
+        "ai_input_tokens, ai_output_tokens, ai_cost_microusd, ai_unavailable) "
         "VALUES ($1, $2, $3, $4, to_timestamp($5::double precision / 1000), $6, $7, $8, $9, $10, "
         "$11, $12, $13, "
-        "$14, $15, $16, $17, $18, $19)",
+        "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
         record.audit_id,
         record.request_id,
         record.event,
@@ -116,7 +124,13 @@ std::string append_audit(pqxx::transaction_base& tx, workflow::audit_record reco
         prev,
         hash,
         record.processor_status,
-        record.error_code
+        record.error_code,
+        record.ai_model,
+        record.prompt_version,
+        record.ai_input_tokens,
+        record.ai_output_tokens,
+        record.ai_cost_microusd,
+        record.ai_unavailable
     );
     return hash;
 }

@@ -258,6 +258,28 @@ request_state apply_decision(
         return current.state;
     }
     const auto& d = outcome.guarded.decision;
+    for (const auto& c : outcome.model_calls) {
+        tx.exec_params(
+            "INSERT INTO ai_calls (request_id, request_version, provider, model, prompt_version, "
+            "attempt, outcome, failure, latency_ms, input_tokens, output_tokens, cost_microusd, "
+            "request_body, response_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+            "$12, $13, $14)",
+            request_id,
+            version,
+            c.provider,
+            c.model,
+            c.prompt_version,
+            c.attempt,
+            c.outcome,
+            c.failure,
+            c.latency_ms,
+            c.input_tokens,
+            c.output_tokens,
+            c.cost_microusd,
+            c.request_body,
+            c.response_body
+        );
+    }
     tx.exec_params(
         "INSERT INTO decisions (request_id, policy_version, route, risk_score, reasoner, report) "
         "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (request_id) DO UPDATE SET "
@@ -280,6 +302,25 @@ request_state apply_decision(
     decided.currency = current.request.order.currency;
     decided.ai_decision = std::string(pipeline::model::to_string(d.decision));
     decided.ai_confidence = d.confidence;
+    if (!outcome.model_calls.empty() || !outcome.ai_unavailable.empty()) {
+        std::int64_t in = 0;
+        std::int64_t out = 0;
+        std::int64_t cost = 0;
+        for (const auto& c : outcome.model_calls) {
+            in += c.input_tokens;
+            out += c.output_tokens;
+            cost += c.cost_microusd;
+        }
+        decided.ai_model =
+            outcome.model_calls.empty() ? outcome.reasoner : outcome.model_calls.front().model;
+        decided.prompt_version = outcome.prompt_version;
+        decided.ai_input_tokens = in;
+        decided.ai_output_tokens = out;
+        decided.ai_cost_microusd = cost;
+        if (!outcome.ai_unavailable.empty()) {
+            decided.ai_unavailable = outcome.ai_unavailable;
+        }
+    }
     if (auto e = transition(
             tx, request_id, version, request_state::received, request_state::decided, decided
         )) {
@@ -347,6 +388,12 @@ int erase_customer_pii(pqxx::connection_base& cx, const std::string& customer_id
         "       OR payload #> '{metadata,customer_message}' IS NOT NULL OR payload #> "
         "'{customer,email}' IS NOT NULL) "
         "RETURNING request_id",
+        customer_id
+    );
+    // What was sent to a model quoted the customer's words (masked, but names stay readable).
+    tx.exec_params(
+        "UPDATE ai_calls SET request_body = '[erased]', response_body = '[erased]' "
+        "WHERE request_id IN (SELECT request_id FROM requests WHERE customer_id = $1)",
         customer_id
     );
     for (const auto& row : erased) {

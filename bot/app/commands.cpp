@@ -2,6 +2,10 @@
 #include "bot/app/commands.hpp"
 
 #include "adapters/http/client.hpp"
+#include "adapters/llm/anthropic_messages.hpp"
+#include "adapters/llm/model_reasoner.hpp"
+#include "adapters/llm/openai_chat.hpp"
+#include "adapters/llm/strict_schema.hpp"
 #include "adapters/orders/first_answer.hpp"
 #include "adapters/orders/http_lookup.hpp"
 #include "adapters/postgres/database.hpp"
@@ -54,6 +58,14 @@ namespace postgres = adapters::postgres;
 namespace telemetry = adapters::telemetry;
 
 namespace {
+
+// A one-line template file without its trailing newline.
+std::string trimmed(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+        text.remove_suffix(1);
+    }
+    return std::string(text);
+}
 
 // Loads the config or prints every problem; nullopt means "exit 2".
 std::optional<config> load_or_report(const std::optional<std::string>& config_file) {
@@ -189,9 +201,9 @@ int run_serve(const std::optional<std::string>& config_file) {
 
     telemetry::metrics_registry metrics;
     postgres::database db(cfg->db);
-    const pipeline::reasoning::schema_validator contract(
-        boost::json::parse(templates::get("decision/decision.schema.json"))
-    );
+    const auto contract_schema =
+        boost::json::parse(templates::get("decision/decision.schema.json"));
+    const pipeline::reasoning::schema_validator contract(contract_schema);
     adapters::http::client http_client;
     std::optional<adapters::slack::web_api> slack_api;
     std::optional<orchestrator::slack_review_jobs> slack_jobs;
@@ -307,6 +319,51 @@ int run_serve(const std::optional<std::string>& config_file) {
         );
     }
     adapters::orders::first_answer order_source(order_sources);
+    // The model gets its own client: its timeouts are long and its retries its own.
+    adapters::http::client_settings llm_http;
+    llm_http.connect_timeout =
+        std::min<std::chrono::milliseconds>(cfg->llm.timeout, std::chrono::seconds(5));
+    llm_http.request_timeout = cfg->llm.timeout;
+    llm_http.max_attempts = cfg->llm.max_attempts;
+    llm_http.max_retry_after = std::chrono::seconds(10);
+    std::optional<adapters::http::client> llm_client;
+    std::unique_ptr<pipeline::ports::language_model> language_model;
+    std::optional<adapters::llm::model_reasoner> model_reasoner;
+    if (cfg->llm.uses_model()) {
+        llm_client.emplace(llm_http);
+        auto settings = cfg->llm.model;
+        settings.schema = adapters::llm::strict_schema(contract_schema);
+        if (cfg->llm.provider == "anthropic") {
+            language_model = std::make_unique<adapters::llm::anthropic_messages>(
+                *llm_client, std::move(settings)
+            );
+        } else {
+            language_model =
+                std::make_unique<adapters::llm::openai_chat>(*llm_client, std::move(settings));
+        }
+        auto guardrails = cfg->llm.guardrails;
+        guardrails.prompts = {
+            trimmed(templates::get("prompts/version.txt")),
+            std::string(templates::get("prompts/system.txt")),
+            std::string(templates::get("prompts/user.txt")),
+        };
+        model_reasoner.emplace(*language_model, contract, std::move(guardrails));
+        metrics.gauge(
+            "refundbot_ai_circuit_open",
+            "1 while the language model is skipped after consecutive failures.",
+            {"provider"},
+            [&model_reasoner, provider = cfg->llm.provider] {
+                return std::vector<adapters::telemetry::gauge_sample>{
+                    {{provider}, model_reasoner->circuit_open() ? 1.0 : 0.0}};
+            }
+        );
+        log.info(
+            "decisions are reasoned by a language model",
+            {{"provider", cfg->llm.provider},
+             {"model", cfg->llm.model.model},
+             {"prompt_version", trimmed(templates::get("prompts/version.txt"))}}
+        );
+    }
     orchestrator::job_workers workers(
         cfg->db,
         job_settings,
@@ -314,7 +371,9 @@ int run_serve(const std::optional<std::string>& config_file) {
         contract,
         metrics,
         std::move(extensions),
-        order_sources.empty() ? nullptr : &order_source
+        orchestrator::decide_helpers{
+            order_sources.empty() ? nullptr : &order_source,
+            model_reasoner ? &*model_reasoner : nullptr}
     );
     register_service_metrics(metrics, db);
 

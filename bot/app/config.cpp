@@ -636,6 +636,108 @@ const std::vector<key_spec>& keys() {
             }
         ));
 
+        k.push_back(string_key("llm", "provider", {}, [](config& c, const std::string& v) {
+            if (v != "rules" && v != "openai" && v != "anthropic") {
+                return "expected \"rules\", \"openai\" or \"anthropic\", got " + quoted(v);
+            }
+            c.llm.provider = v;
+            return std::string();
+        }));
+        k.push_back(string_key("llm", "base_url", {}, [](config& c, const std::string& v) {
+            if (auto parsed = adapters::http::parse_url(v); !parsed.value) {
+                return parsed.error;
+            }
+            c.llm.model.base_url = v;
+            while (c.llm.model.base_url.ends_with('/')) {
+                c.llm.model.base_url.pop_back();
+            }
+            return std::string();
+        }));
+        k.push_back(string_key("llm", "model", {}, [](config& c, const std::string& v) {
+            c.llm.model.model = v;
+            return std::string();
+        }));
+        k.push_back(secret_key("llm", "api_key", [](config& c, std::string v) {
+            c.llm.model.api_key = pipeline::core::secret(std::move(v));
+        }));
+        k.push_back(string_key("llm", "auth", {}, [](config& c, const std::string& v) {
+            if (v != "bearer" && v != "api-key") {
+                return "expected \"bearer\" or \"api-key\" (Azure OpenAI), got " + quoted(v);
+            }
+            c.llm.model.auth = v;
+            return std::string();
+        }));
+        k.push_back(string_key("llm", "api_version", {}, [](config& c, const std::string& v) {
+            c.llm.model.api_version = v;
+            return std::string();
+        }));
+        k.push_back(string_key("llm", "token_limit_field", {}, [](config& c, const std::string& v) {
+            if (v != "max_completion_tokens" && v != "max_tokens") {
+                return "expected \"max_completion_tokens\" or \"max_tokens\", got " + quoted(v);
+            }
+            c.llm.model.token_limit_field = v;
+            return std::string();
+        }));
+        k.push_back(string_key("llm", "anthropic_version", {}, [](config& c, const std::string& v) {
+            c.llm.model.anthropic_version = v;
+            return std::string();
+        }));
+        k.push_back(structured_key("llm", "temperature", [](config& c, const toml::node& n) {
+            const auto v = n.value<double>();
+            if (!v || *v < 0 || *v > 2) {
+                return "expected a number from 0 to 2, got " + from_toml(n).shown;
+            }
+            c.llm.model.temperature = *v;
+            return std::string();
+        }));
+        k.push_back(integer_key(
+            "llm",
+            "max_output_tokens",
+            64,
+            32'768,
+            [](config& c, std::int64_t v) { c.llm.model.max_output_tokens = v; }
+        ));
+        k.push_back(integer_key("llm", "timeout_ms", 100, 120'000, [](config& c, std::int64_t v) {
+            c.llm.timeout = milliseconds(v);
+        }));
+        k.push_back(integer_key("llm", "max_attempts", 1, 5, [](config& c, std::int64_t v) {
+            c.llm.max_attempts = static_cast<int>(v);
+        }));
+        k.push_back(boolean_key("llm", "redact_pii", [](config& c, bool v) {
+            c.llm.guardrails.mask_pii = v;
+        }));
+        for (const char* side : {"input", "output"}) {
+            k.push_back(string_key(
+                "llm",
+                std::string(side) == "input" ? "input_price_per_mtok" : "output_price_per_mtok",
+                {},
+                [input = std::string(side) == "input"](config& c, const std::string& v) {
+                    std::string error;
+                    // USD per million tokens, kept as micro-USD: never floating point.
+                    const auto micro = pipeline::core::parse_minor_units(v, 6, error);
+                    if (!micro || *micro < 0) {
+                        return "expected USD per million tokens as a decimal string, like "
+                               "\"0.15\"" +
+                               (error.empty() ? std::string() : ": " + error);
+                    }
+                    (input ? c.llm.guardrails.input_price : c.llm.guardrails.output_price) = *micro;
+                    return std::string();
+                }
+            ));
+        }
+        k.push_back(integer_key("llm", "breaker_failures", 1, 1000, [](config& c, std::int64_t v) {
+            c.llm.guardrails.breaker_failures = static_cast<int>(v);
+        }));
+        k.push_back(integer_key(
+            "llm",
+            "breaker_cool_down_s",
+            1,
+            86'400,
+            [](config& c, std::int64_t v) {
+                c.llm.guardrails.breaker_cool_down = std::chrono::seconds(v);
+            }
+        ));
+
         k.push_back(string_key(
             "enrich",
             "order_lookup_url",
@@ -974,6 +1076,22 @@ config_result load_config(const std::optional<std::string>& path, const env_look
             "zendesk.base_url: required when a Zendesk token is set "
             "(https://<subdomain>.zendesk.com)"
         );
+    }
+    if (cfg.llm.uses_model()) {
+        auto& m = cfg.llm.model;
+        if (m.base_url.empty()) {
+            m.base_url = cfg.llm.provider == "anthropic" ? "https://api.anthropic.com"
+                                                         : "https://api.openai.com/v1";
+        }
+        if (m.model.empty()) {
+            errors.push_back("llm.model: required when llm.provider is " + cfg.llm.provider);
+        }
+        if (cfg.llm.provider == "anthropic" && m.api_key.empty()) {
+            errors.push_back(
+                "llm.api_key: required for Anthropic (set REFUNDBOT_LLM_API_KEY or "
+                "llm.api_key_file)"
+            );
+        }
     }
     if (!cfg.shopify.admin.shop_url.empty() && cfg.shopify.admin.access_token.empty()) {
         errors.push_back(

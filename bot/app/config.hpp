@@ -1,5 +1,7 @@
 #pragma once
 
+#include "adapters/llm/model_reasoner.hpp"
+#include "adapters/llm/settings.hpp"
 #include "adapters/postgres/settings.hpp"
 #include "adapters/shopify/orders.hpp"
 #include "adapters/slack/web_api.hpp"
@@ -81,6 +83,16 @@ struct enrich_config {
     std::chrono::milliseconds order_lookup_timeout{3'000};
 };
 
+/// The reasoner: the offline rules (default) or a language model behind them.
+struct llm_config {
+    std::string provider = "rules";  ///< rules, openai, anthropic
+    adapters::llm::model_settings model;
+    adapters::llm::reasoner_settings guardrails;  ///< prompts are filled in at start
+    std::chrono::milliseconds timeout{20'000};    ///< per HTTP attempt
+    int max_attempts = 2;                         ///< HTTP attempts per call (429, 5xx, 529)
+    [[nodiscard]] bool uses_model() const { return provider != "rules"; }
+};
+
 /// Everything the service reads at start, already validated. Adapters receive the parts they
 /// need as plain settings structs; only bot/app knows this type.
 struct config {
@@ -98,6 +110,7 @@ struct config {
     zendesk_webhook_config zendesk_webhook;
     shopify_config shopify;
     enrich_config enrich;
+    llm_config llm;
     review_config review;
     summary_config summary;
     std::string policy_file = "deploy/policy.example.json";

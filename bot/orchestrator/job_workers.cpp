@@ -25,7 +25,7 @@ struct job_workers::impl {
         const pipeline::reasoning::schema_validator& c,
         adapters::telemetry::metrics_registry& metrics,
         std::vector<job_extension*> ext,
-        pipeline::ports::order_source* o
+        decide_helpers h
     )
         : db_settings(db),
           settings(s),
@@ -36,7 +36,34 @@ struct job_workers::impl {
               return postgres::connection_pool(db);
           }()),
           extensions(std::move(ext)),
-          orders(o),
+          orders(h.orders),
+          reasoner(h.reasoner != nullptr ? h.reasoner : &rules),
+          ai_calls(metrics.counter(
+              "refundbot_ai_calls_total",
+              "Calls to the language model, by provider and outcome (ok, invalid, failed).",
+              {"provider", "outcome"}
+          )),
+          ai_tokens(metrics.counter(
+              "refundbot_ai_tokens_total",
+              "Tokens the language model read and wrote, by provider and direction.",
+              {"provider", "direction"}
+          )),
+          ai_cost(metrics.counter(
+              "refundbot_ai_cost_usd_total",
+              "Estimated cost of language model calls in USD, from the configured prices.",
+              {"provider"}
+          )),
+          ai_unavailable(metrics.counter(
+              "refundbot_ai_unavailable_total",
+              "Decisions where the model gave no valid answer and a human was asked instead.",
+              {"provider"}
+          )),
+          ai_latency(metrics.histogram(
+              "refundbot_ai_call_seconds",
+              "Latency of language model calls.",
+              {"provider"},
+              {0.25, 0.5, 1, 2, 5, 10, 20, 60}
+          )),
           jobs_done(metrics.counter(
               "refundbot_jobs_completed_total", "Jobs run to completion, by kind.", {"kind"}
           )),
@@ -58,6 +85,13 @@ struct job_workers::impl {
     postgres::connection_pool pool;
     std::vector<job_extension*> extensions;
     pipeline::ports::order_source* orders;
+    pipeline::reasoning::offline_reasoner rules;
+    pipeline::reasoning::reasoner* reasoner;
+    adapters::telemetry::counter_family& ai_calls;
+    adapters::telemetry::counter_family& ai_tokens;
+    adapters::telemetry::counter_family& ai_cost;
+    adapters::telemetry::counter_family& ai_unavailable;
+    adapters::telemetry::histogram_family& ai_latency;
     adapters::telemetry::counter_family& jobs_done;
     adapters::telemetry::counter_family& jobs_failed;
     adapters::telemetry::counter_family& jobs_dead;
@@ -74,6 +108,7 @@ struct job_workers::impl {
     void run_job(const postgres::job& j);
     void wait_for_work(std::uint64_t seen);
     void expire_waiting_requests();
+    void count_model_use(const std::string& request_id, const pipeline::decision_outcome& o);
     std::atomic<std::int64_t> next_sweep_ms{0};
 };
 
@@ -101,6 +136,25 @@ void job_workers::impl::expire_waiting_requests() {
         }
     } catch (const std::exception& e) {
         log.warn("periodic sweep failed", {{"error", e.what()}});
+    }
+}
+
+void job_workers::impl::count_model_use(
+    const std::string& request_id, const pipeline::decision_outcome& o
+) {
+    for (const auto& c : o.model_calls) {
+        ai_calls.add({c.provider, c.outcome});
+        ai_tokens.add({c.provider, "input"}, static_cast<double>(c.input_tokens));
+        ai_tokens.add({c.provider, "output"}, static_cast<double>(c.output_tokens));
+        ai_cost.add({c.provider}, static_cast<double>(c.cost_microusd) / 1e6);
+        ai_latency.observe({c.provider}, static_cast<double>(c.latency_ms) / 1000.0);
+    }
+    if (!o.ai_unavailable.empty()) {
+        ai_unavailable.add({o.reasoner});
+        log.warn(
+            "model unavailable; a human decides",
+            {{"refund_request_id", request_id}, {"reason", o.ai_unavailable}}
+        );
     }
 }
 
@@ -138,11 +192,11 @@ void job_workers::impl::run_job(const postgres::job& j) {
         if (gap) {
             context.gaps.push_back(*gap);
         }
-        pipeline::reasoning::offline_reasoner reasoner;
-        const auto outcome = pipeline::decide(request, context, policy, reasoner, contract);
+        const auto outcome = pipeline::decide(request, context, policy, *reasoner, contract);
         const auto state = postgres::apply_decision(
             cx, j.request_id, stored.version, outcome, settings.post_review_cards
         );
+        count_model_use(j.request_id, outcome);
         log.info(
             "decided",
             {{"refund_request_id", j.request_id},
@@ -231,7 +285,7 @@ job_workers::job_workers(
     const pipeline::reasoning::schema_validator& contract,
     adapters::telemetry::metrics_registry& metrics,
     std::vector<job_extension*> extensions,
-    pipeline::ports::order_source* orders
+    decide_helpers helpers
 )
     : impl_(std::make_unique<impl>(
           std::move(db),
@@ -240,7 +294,7 @@ job_workers::job_workers(
           contract,
           metrics,
           std::move(extensions),
-          orders
+          helpers
       )) {}
 
 job_workers::~job_workers() {

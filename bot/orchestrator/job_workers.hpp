@@ -4,6 +4,7 @@
 #include "adapters/postgres/workflow_store.hpp"
 #include "pipeline/policy/policy.hpp"
 #include "pipeline/ports/order_source.hpp"
+#include "pipeline/reasoning/reasoner.hpp"
 #include "pipeline/reasoning/schema_validator.hpp"
 
 #include <chrono>
@@ -42,10 +43,17 @@ public:
     virtual void sweep(pqxx::connection_base& cx) = 0;
 };
 
-/// Runs the workflow's jobs: `decide` (complete the order and enrich from `orders` when one is
-/// configured, enrich from history, the pure pipeline with the offline
-/// reasoner, store the decision and route) itself, every other kind through the extensions
-/// (payments, the Slack review loop). Workers are threads of their own with their own
+/// What the decide job asks beyond its own database: an order system, and the reasoner (a
+/// language model; the offline rules reasoner when none is given).
+struct decide_helpers {
+    pipeline::ports::order_source* orders = nullptr;
+    pipeline::reasoning::reasoner* reasoner = nullptr;
+};
+
+/// Runs the workflow's jobs: `decide` (complete the order and enrich from the order system when
+/// one is configured, enrich from history, the pure pipeline with the configured reasoner,
+/// store the decision, the model's calls and the route) itself, every other kind through the
+/// extensions (payments, the Slack review loop). Workers are threads of their own with their own
 /// connections; a LISTEN connection wakes them when a job is enqueued. Several processes may
 /// run workers on one database.
 /// @par Thread safety
@@ -59,7 +67,7 @@ public:
         const pipeline::reasoning::schema_validator& contract,
         adapters::telemetry::metrics_registry& metrics,
         std::vector<job_extension*> extensions,
-        pipeline::ports::order_source* orders = nullptr
+        decide_helpers helpers = {}
     );
     ~job_workers();
     job_workers(const job_workers&) = delete;

@@ -1,6 +1,7 @@
 #include "pipeline/core/redact.hpp"
 
 #include <array>
+#include <cctype>
 #include <cstddef>
 
 namespace refundbot::pipeline::core {
@@ -207,6 +208,72 @@ std::string redact(std::string_view text) {
         }
         out += c;
         ++i;
+    }
+    return out;
+}
+
+}  // namespace refundbot::pipeline::core
+
+namespace refundbot::pipeline::core {
+
+std::string mask_personal_data(std::string_view text) {
+    const std::string in = redact(text);
+    std::string out;
+    out.reserve(in.size());
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    const auto joiner = [](char c) {
+        return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
+    };
+    std::size_t i = 0;
+    while (i < in.size()) {
+        const bool starts =
+            (digit(in[i]) || (in[i] == '+' && i + 1 < in.size() && digit(in[i + 1]))) &&
+            (i == 0 ||
+             !(std::isalnum(static_cast<unsigned char>(in[i - 1])) != 0 || in[i - 1] == '_'));
+        if (!starts) {
+            out += in[i++];
+            continue;
+        }
+        const auto is_date = [&](std::size_t at) {  // 2026-11-20, 2026/11/20
+            const auto sep = [&](std::size_t k) {
+                return in[k] == '-' || in[k] == '/' || in[k] == '.';
+            };
+            return at + 10 <= in.size() && digit(in[at]) && digit(in[at + 1]) &&
+                   digit(in[at + 2]) && digit(in[at + 3]) && sep(at + 4) && digit(in[at + 5]) &&
+                   digit(in[at + 6]) && sep(at + 7) && digit(in[at + 8]) && digit(in[at + 9]);
+        };
+        if (is_date(i)) {
+            out.append(in, i, 10);
+            i += 10;
+            continue;
+        }
+        // A run of digits with the separators people type in phone and card numbers.
+        std::size_t end = i + (in[i] == '+' ? 1 : 0);
+        std::size_t digits = 0;
+        std::size_t last_digit = end;
+        while (end < in.size() && (digit(in[end]) || joiner(in[end]))) {
+            if (digit(in[end])) {
+                ++digits;
+                last_digit = end + 1;
+            } else if (joiner(in[end]) && end + 1 < in.size() && joiner(in[end + 1]) && in[end] != ')' && in[end + 1] != '(') {
+                break;  // two separators in a row end the number ("5 - 6")
+            }
+            ++end;
+        }
+        const bool glued = last_digit < in.size() &&
+                           (std::isalpha(static_cast<unsigned char>(in[last_digit])) != 0 ||
+                            in[last_digit] == '_');
+        // Dates and times have at most 8 digits, amounts are short, ids are glued to letters.
+        if (digits >= 13 && digits <= 19 && !glued) {
+            out += "[card]";
+            i = last_digit;
+        } else if (digits >= 9 && digits <= 15 && !glued) {
+            out += "[phone]";
+            i = last_digit;
+        } else {
+            out.append(in, i, last_digit - i);
+            i = last_digit;
+        }
     }
     return out;
 }

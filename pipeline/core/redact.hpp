@@ -16,4 +16,10 @@ namespace refundbot::pipeline::core {
 /// Runs in one pass, linear in the input.
 [[nodiscard]] std::string redact(std::string_view text);
 
+/// redact() plus the contact and payment details customers type into free text, for what is
+/// sent to a language model: phone numbers (9 to 15 digits, with `+`, spaces, dashes, dots or
+/// parentheses) become `[phone]`, card-like numbers (13 to 19 digits) `[card]`. Dates, times,
+/// amounts and ids glued to letters (`ord_55419`) are left alone.
+[[nodiscard]] std::string mask_personal_data(std::string_view text);
+
 }  // namespace refundbot::pipeline::core

@@ -403,7 +403,9 @@ reasoner_output offline_reasoner::reason(const reasoning_input& in) {
     if (d.reasoning_summary.size() > 600) {
         d.reasoning_summary.resize(600);
     }
-    return {boost::json::value_from(d), {}};
+    reasoner_output out;
+    out.json = boost::json::value_from(d);
+    return out;
 }
 
 }  // namespace refundbot::pipeline::reasoning

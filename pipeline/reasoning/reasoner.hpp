@@ -9,9 +9,11 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace refundbot::pipeline::reasoning {
 
@@ -25,10 +27,32 @@ struct reasoning_input {
     const risk::risk_assessment& risk;
 };
 
+/// One call to a language model, as recorded for audits, metrics and replays. Bodies are
+/// stored with personal data masked.
+struct model_call {
+    std::string provider;  ///< "openai", "anthropic"
+    std::string model;
+    std::string prompt_version;
+    int attempt = 1;      ///< 2 for the repair attempt
+    std::string outcome;  ///< "ok", "invalid" (repairable answer), "failed"
+    std::string failure;  ///< why, for "invalid" and "failed"
+    std::int64_t latency_ms = 0;
+    std::int64_t input_tokens = 0;
+    std::int64_t output_tokens = 0;
+    std::int64_t cost_microusd = 0;  ///< estimated from the configured prices
+    std::string request_body;
+    std::string response_body;
+};
+
 /// A reasoner's raw answer: JSON to be checked by the guard, or why there is none.
 struct reasoner_output {
     std::optional<boost::json::value> json;
     std::string error;  ///< "timeout", "HTTP 529", ... when json is empty
+    /// Why a model reasoner could not give its own answer ("AI unavailable: ..."); the json
+    /// is then the rules reasoner's view turned into ESCALATE.
+    std::string unavailable;
+    std::string prompt_version;
+    std::vector<model_call> calls;
 };
 
 /// The port every reasoner implements: the offline rules reasoner here, LLM providers in

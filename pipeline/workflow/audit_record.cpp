@@ -25,6 +25,17 @@ std::string canonical_json(const audit_record& r) {
     w.key("actor").value(r.actor);
     w.key("audit_id").value(r.audit_id);
     w.key("decision").begin_object();
+    if (r.ai_model) {
+        // Only when a model was asked, so records written before models existed hash as they did.
+        w.key("ai").begin_object();
+        optional_value(w, "cost_microusd", r.ai_cost_microusd);
+        optional_value(w, "input_tokens", r.ai_input_tokens);
+        w.key("model").value(*r.ai_model);
+        optional_value(w, "output_tokens", r.ai_output_tokens);
+        optional_value(w, "prompt_version", r.prompt_version);
+        optional_value(w, "unavailable", r.ai_unavailable);
+        w.end_object();
+    }
     optional_value(w, "ai_confidence", r.ai_confidence);
     optional_value(w, "ai_decision", r.ai_decision);
     optional_value(w, "human_override", r.human_override);

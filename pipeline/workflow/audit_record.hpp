@@ -25,6 +25,13 @@ struct audit_record {
     std::optional<std::string> ai_decision;
     std::optional<double> ai_confidence;
     std::optional<std::string> human_override;
+    /// The model's part in a decision (absent when no model was asked).
+    std::optional<std::string> ai_model;
+    std::optional<std::string> prompt_version;
+    std::optional<std::int64_t> ai_input_tokens;
+    std::optional<std::int64_t> ai_output_tokens;
+    std::optional<std::int64_t> ai_cost_microusd;
+    std::optional<std::string> ai_unavailable;
     // execution
     std::optional<std::string> processor;
     std::optional<std::string> refund_id;

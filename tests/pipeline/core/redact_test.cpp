@@ -54,3 +54,25 @@ TEST(redact, handles_empty_and_boundary_input) {
 
 }  // namespace
 }  // namespace refundbot::pipeline::core
+
+namespace refundbot::pipeline::core {
+namespace {
+
+TEST(mask_personal_data, hides_emails_phone_and_card_numbers_but_not_dates_amounts_or_ids) {
+    EXPECT_EQ(
+        mask_personal_data("Mail jane.doe@example.com or call +1 (415) 555-0100 / 0612345678."),
+        "Mail [email] or call [phone] / [phone]."
+    );
+    EXPECT_EQ(
+        mask_personal_data("card 4111 1111 1111 1111, also 4111-1111-1111-1111"),
+        "card [card], also [card]"
+    );
+    EXPECT_EQ(
+        mask_personal_data("Order ord_55419 of 2026-11-20 10:30 was $129.99, ticket 48213"),
+        "Order ord_55419 of 2026-11-20 10:30 was $129.99, ticket 48213"
+    );
+    EXPECT_EQ(mask_personal_data("sku ABC4111111111111111"), "sku ABC4111111111111111");
+}
+
+}  // namespace
+}  // namespace refundbot::pipeline::core

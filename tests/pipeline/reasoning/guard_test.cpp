@@ -37,7 +37,9 @@ struct guard_fixture : ::testing::Test {
         return policy::evaluate(r, tests::make_context(), model::read_claims(r), policy, 0.05);
     }
     guarded_decision run(const json::object& out, const policy::policy_evaluation& eval) {
-        return guard({json::value(out), {}}, tests::decision_contract(), eval, policy);
+        reasoner_output output;
+        output.json = json::value(out);
+        return guard(output, tests::decision_contract(), eval, policy);
     }
 };
 
@@ -74,9 +76,9 @@ TEST_F(guard_fixture, rejects_schema_violations_with_paths) {
 }
 
 TEST_F(guard_fixture, rejects_missing_output_and_says_why) {
-    const auto g = guard(
-        {std::nullopt, "timeout after 20 s"}, tests::decision_contract(), evaluation_for(), policy
-    );
+    reasoner_output output;
+    output.error = "timeout after 20 s";
+    const auto g = guard(output, tests::decision_contract(), evaluation_for(), policy);
     EXPECT_TRUE(g.rejected);
     EXPECT_EQ(
         g.overrides, std::vector<std::string>{"reasoner output rejected: timeout after 20 s"}
