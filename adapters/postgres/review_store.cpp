@@ -85,6 +85,19 @@ refund_stats stats_between(
     s.escalated = counts[0][4].as<std::int64_t>();
     s.awaiting_evidence = counts[0][5].as<std::int64_t>();
     s.execution_failures = counts[0][6].as<std::int64_t>();
+    const auto ai = tx.exec_params(
+        "SELECT count(*), count(*) FILTER (WHERE outcome <> 'ok'), "
+        "coalesce(sum(cost_microusd), 0)::bigint, "
+        "(SELECT count(*) FROM audit_log WHERE event = 'DECISION_MADE' AND ai_unavailable IS NOT "
+        "NULL AND occurred_at >= $1 AND occurred_at < $2) "
+        "FROM ai_calls WHERE called_at >= $1 AND called_at < $2",
+        from,
+        to
+    );
+    s.ai_calls = ai[0][0].as<std::int64_t>();
+    s.ai_failed_calls = ai[0][1].as<std::int64_t>();
+    s.ai_cost_microusd = ai[0][2].as<std::int64_t>();
+    s.ai_unavailable = ai[0][3].as<std::int64_t>();
     for (const auto& row : tx.exec_params(
              "SELECT currency, sum(amount)::bigint FROM executions WHERE state = 'succeeded' AND "
              "finished_at >= $1 AND finished_at < $2 GROUP BY currency ORDER BY currency",

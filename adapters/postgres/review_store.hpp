@@ -132,6 +132,11 @@ struct refund_stats {
     std::int64_t agreed_with_ai = 0;
     std::vector<std::pair<std::string, std::int64_t>> top_categories;
     std::optional<std::string> oldest_pending;  ///< request id and age
+    // Language model use (zero when decisions are made by the rules reasoner).
+    std::int64_t ai_calls = 0;
+    std::int64_t ai_failed_calls = 0;  ///< failed or invalid answers
+    std::int64_t ai_unavailable = 0;   ///< decisions a human took because the model gave none
+    std::int64_t ai_cost_microusd = 0;
 };
 
 /// Stats for the last `window`.

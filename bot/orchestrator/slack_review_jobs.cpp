@@ -494,6 +494,13 @@ void slack_review_jobs::summarize(const postgres::job& j, pqxx::connection_base&
         {"execution_failures", std::to_string(s.execution_failures)},
         {"top_categories", categories.empty() ? std::string("none") : categories},
         {"oldest_pending", s.oldest_pending.value_or("none")},
+        {"ai_usage",
+         s.ai_calls == 0 && s.ai_unavailable == 0
+             ? std::string("no model calls")
+             : std::to_string(s.ai_calls) + " calls, " + std::to_string(s.ai_failed_calls) +
+                   " failed, " + std::to_string(s.ai_unavailable) +
+                   " decisions left to people, about USD " +
+                   pipeline::core::format_decimal(s.ai_cost_microusd, 6)},
     };
     require(
         api_.post_message(settings_.summary_channel, slack::daily_summary_message(figures)),

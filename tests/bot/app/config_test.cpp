@@ -275,6 +275,49 @@ TEST(load_config, reads_the_shopify_admin_lookup_and_names_what_is_wrong_with_it
     ) << errors;
 }
 
+TEST(load_config, reads_the_model_settings_and_names_what_is_missing_or_wrong) {
+    const auto path = tests::write_temp_file(
+        "llm.toml",
+        "[llm]\nprovider = \"openai\"\nbase_url = \"http://127.0.0.1:11434/v1/\"\n"
+        "model = \"llama3.1\"\ntoken_limit_field = \"max_tokens\"\ntemperature = 0.2\n"
+        "input_price_per_mtok = \"0.15\"\noutput_price_per_mtok = \"0.6\"\n"
+    );
+    auto r = load_config(path, env_of({}));
+    ASSERT_TRUE(r.value) << errors_of(r);
+    const auto& llm = r.value->llm;
+    EXPECT_TRUE(llm.uses_model());
+    EXPECT_EQ(llm.model.base_url, "http://127.0.0.1:11434/v1");
+    EXPECT_EQ(llm.model.token_limit_field, "max_tokens");
+    EXPECT_DOUBLE_EQ(llm.model.temperature, 0.2);
+    EXPECT_EQ(llm.guardrails.input_price, 150'000) << "micro-USD per million tokens";
+    EXPECT_EQ(llm.guardrails.output_price, 600'000);
+    EXPECT_TRUE(llm.guardrails.mask_pii);
+
+    r = load_config(std::nullopt, env_of({{"REFUNDBOT_LLM_PROVIDER", "anthropic"}}));
+    ASSERT_FALSE(r.value);
+    EXPECT_EQ(
+        errors_of(r),
+        "llm.model: required when llm.provider is anthropic\n"
+        "llm.api_key: required for Anthropic (set REFUNDBOT_LLM_API_KEY or llm.api_key_file)\n"
+    );
+    EXPECT_EQ(load_config(std::nullopt, env_of({})).value->llm.provider, "rules");
+
+    const auto bad = tests::write_temp_file(
+        "llm-bad.toml",
+        "[llm]\nprovider = \"gemini\"\ntemperature = \"hot\"\ninput_price_per_mtok = 0.15\n"
+    );
+    r = load_config(bad, env_of({}));
+    ASSERT_FALSE(r.value);
+    const auto errors = errors_of(r);
+    EXPECT_NE(
+        errors.find(":2 llm.provider: expected \"rules\", \"openai\" or \"anthropic\""),
+        std::string::npos
+    ) << errors;
+    EXPECT_NE(errors.find(":3 llm.temperature: expected a number from 0 to 2"), std::string::npos)
+        << errors;
+    EXPECT_NE(errors.find(":4 llm.input_price_per_mtok:"), std::string::npos) << errors;
+}
+
 TEST(config_example, is_valid_and_lists_every_key_with_its_default) {
     const std::string path = std::string(REFUNDBOT_SOURCE_DIR) + "/deploy/config.example.toml";
     const auto r = load_config(path, env_of({}));
