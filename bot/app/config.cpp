@@ -1086,6 +1086,22 @@ config_result load_config(const std::optional<std::string>& path, const env_look
         if (m.model.empty()) {
             errors.push_back("llm.model: required when llm.provider is " + cfg.llm.provider);
         }
+        // A call and its repair must end inside the decide job's lease, or a second worker
+        // takes the job while the first still waits for the model: the repair is only
+        // started while there is time left for all its attempts.
+        const auto one_call = std::chrono::duration_cast<std::chrono::milliseconds>(
+            cfg.llm.timeout * cfg.llm.max_attempts
+        );
+        const auto lease = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.jobs.lease);
+        if (2 * one_call > lease) {
+            errors.push_back(
+                "llm.timeout_ms: " + std::to_string(cfg.llm.timeout.count()) + " ms x " +
+                std::to_string(cfg.llm.max_attempts) +
+                " attempts must fit twice into jobs.lease_s (" +
+                std::to_string(cfg.jobs.lease.count()) + " s), once for the repair"
+            );
+        }
+        cfg.llm.guardrails.repair_budget = lease - one_call - std::chrono::seconds(5);
         if (cfg.llm.provider == "anthropic" && m.api_key.empty()) {
             errors.push_back(
                 "llm.api_key: required for Anthropic (set REFUNDBOT_LLM_API_KEY or "

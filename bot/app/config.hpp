@@ -88,7 +88,7 @@ struct llm_config {
     std::string provider = "rules";  ///< rules, openai, anthropic
     adapters::llm::model_settings model;
     adapters::llm::reasoner_settings guardrails;  ///< prompts are filled in at start
-    std::chrono::milliseconds timeout{20'000};    ///< per HTTP attempt
+    std::chrono::milliseconds timeout{15'000};    ///< per HTTP attempt
     int max_attempts = 2;                         ///< HTTP attempts per call (429, 5xx, 529)
     [[nodiscard]] bool uses_model() const { return provider != "rules"; }
 };

@@ -302,6 +302,16 @@ TEST(load_config, reads_the_model_settings_and_names_what_is_missing_or_wrong) {
     );
     EXPECT_EQ(load_config(std::nullopt, env_of({})).value->llm.provider, "rules");
 
+    r = load_config(
+        path, env_of({{"REFUNDBOT_LLM_TIMEOUT_MS", "40000"}, {"REFUNDBOT_JOBS_LEASE_S", "60"}})
+    );
+    ASSERT_FALSE(r.value);
+    EXPECT_EQ(
+        errors_of(r),
+        "llm.timeout_ms: 40000 ms x 2 attempts must fit twice into jobs.lease_s (60 s), once for "
+        "the repair\n"
+    );
+
     const auto bad = tests::write_temp_file(
         "llm-bad.toml",
         "[llm]\nprovider = \"gemini\"\ntemperature = \"hot\"\ninput_price_per_mtok = 0.15\n"
