@@ -26,9 +26,6 @@ std::string text_of(const json::object& o, std::string_view key) {
 
 }  // namespace
 
-anthropic_messages::anthropic_messages(http::client& http, model_settings settings)
-    : http_(http), settings_(std::move(settings)) {}
-
 model_reply anthropic_messages::ask(
     const pipeline::reasoning::prompt& prompt, const pipeline::ports::model_repair* repair
 ) {

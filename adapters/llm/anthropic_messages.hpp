@@ -1,11 +1,6 @@
 #pragma once
 
-#include "adapters/llm/settings.hpp"
-#include "pipeline/ports/language_model.hpp"
-
-namespace refundbot::adapters::http {
-class client;
-}  // namespace refundbot::adapters::http
+#include "adapters/llm/http_model.hpp"
 
 namespace refundbot::adapters::llm {
 
@@ -16,18 +11,13 @@ namespace refundbot::adapters::llm {
 /// timeout are failures.
 /// @par Thread safety
 /// ask() may be called from any thread.
-class anthropic_messages final : public pipeline::ports::language_model {
+class anthropic_messages final : public http_model {
 public:
-    anthropic_messages(http::client& http, model_settings settings);
+    using http_model::http_model;
     [[nodiscard]] std::string_view provider() const override { return "anthropic"; }
-    [[nodiscard]] const std::string& model() const override { return settings_.model; }
     [[nodiscard]] pipeline::ports::model_reply ask(
         const pipeline::reasoning::prompt& prompt, const pipeline::ports::model_repair* repair
     ) override;
-
-private:
-    http::client& http_;
-    model_settings settings_;
 };
 
 }  // namespace refundbot::adapters::llm

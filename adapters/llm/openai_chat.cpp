@@ -20,9 +20,6 @@ json::object message(std::string_view role, std::string_view content) {
 
 }  // namespace
 
-openai_chat::openai_chat(http::client& http, model_settings settings)
-    : http_(http), settings_(std::move(settings)) {}
-
 model_reply openai_chat::ask(
     const pipeline::reasoning::prompt& prompt, const pipeline::ports::model_repair* repair
 ) {

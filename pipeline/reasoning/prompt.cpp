@@ -2,6 +2,7 @@
 
 #include "pipeline/core/money.hpp"
 #include "pipeline/core/redact.hpp"
+#include "pipeline/core/text.hpp"
 #include "pipeline/core/timestamp.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -125,32 +126,25 @@ std::string customer_text(const model::refund_request& r, bool mask_pii) {
     return mask_pii ? core::mask_personal_data(text) : text;
 }
 
-void fill(std::string& text, std::string_view name, const std::string& value) {
-    const std::string placeholder = "{{" + std::string(name) + "}}";
-    if (const auto at = text.find(placeholder); at != std::string::npos) {
-        text.replace(at, placeholder.size(), value);
-    }
-}
-
 }  // namespace
 
 prompt build_prompt(const reasoning_input& input, const prompt_set& texts, bool mask_pii) {
     prompt p;
     p.system = texts.system;
-    p.user = texts.user_template;
-    // The customer's text goes in last so that nothing it contains is taken for a placeholder.
-    fill(p.user, "policy_version", input.policy.policy_version);
-    fill(p.user, "policy", json::serialize(policy_json(input.policy)));
-    fill(p.user, "rules", json::serialize(rules_json(input.evaluation)));
-    fill(p.user, "risk", json::serialize(risk_json(input.risk)));
-    fill(
-        p.user,
-        "context",
-        json::serialize(context_json(input.context, input.request.order.exponent))
+    // One pass over the template: nothing the customer wrote is taken for a placeholder.
+    const auto request = json::serialize(request_json(input.request));
+    p.user = core::fill_placeholders(
+        texts.user_template,
+        {
+            {"policy_version", input.policy.policy_version},
+            {"policy", json::serialize(policy_json(input.policy))},
+            {"rules", json::serialize(rules_json(input.evaluation))},
+            {"risk", json::serialize(risk_json(input.risk))},
+            {"context", json::serialize(context_json(input.context, input.request.order.exponent))},
+            {"request", mask_pii ? core::mask_personal_data(request) : request},
+            {"customer_text", customer_text(input.request, mask_pii)},
+        }
     );
-    auto request = json::serialize(request_json(input.request));
-    fill(p.user, "request", mask_pii ? core::mask_personal_data(request) : request);
-    fill(p.user, "customer_text", customer_text(input.request, mask_pii));
     return p;
 }
 
