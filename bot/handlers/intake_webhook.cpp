@@ -2,7 +2,7 @@
 
 #include "adapters/postgres/request_store.hpp"
 #include "adapters/telemetry/log.hpp"
-#include "bot/handlers/invalid_payload.hpp"
+#include "bot/handlers/intake_replies.hpp"
 #include "bot/handlers/webhook_signature.hpp"
 #include "pipeline/core/json_reader.hpp"
 #include "pipeline/model/refund_request.hpp"
@@ -69,11 +69,7 @@ server::handler intake_webhook(intake_settings settings, adapters::postgres::req
              {"source", request.source},
              {"customer_id", request.customer.customer_id}}
         );
-        co_return http_response::json(
-            outcome.duplicate ? 200 : 202,
-            json::serialize(json::object{
-                {"request_id", outcome.request_id}, {"state", outcome.state}})
-        );
+        co_return stored(outcome);
     };
 }
 

@@ -5,7 +5,7 @@
 #include "adapters/postgres/request_store.hpp"
 #include "adapters/shopify/webhooks.hpp"
 #include "adapters/telemetry/log.hpp"
-#include "bot/handlers/invalid_payload.hpp"
+#include "bot/handlers/intake_replies.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -55,10 +55,7 @@ boost::asio::awaitable<http_response> return_request(
          {"refund_request_id", outcome.request_id},
          {"order_id", request.order.order_id}}
     );
-    co_return http_response::json(
-        outcome.duplicate ? 200 : 202,
-        json::serialize(json::object{{"request_id", outcome.request_id}, {"state", outcome.state}})
-    );
+    co_return stored(outcome);
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include "adapters/postgres/request_store.hpp"
 #include "adapters/telemetry/log.hpp"
-#include "bot/handlers/invalid_payload.hpp"
+#include "bot/handlers/intake_replies.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -86,11 +86,7 @@ server::handler zendesk_webhook(
              {"ticket_id", request.ticket_id},
              {"customer_id", request.customer.customer_id}}
         );
-        co_return http_response::json(
-            outcome.duplicate ? 200 : 202,
-            json::serialize(json::object{
-                {"request_id", outcome.request_id}, {"state", outcome.state}})
-        );
+        co_return stored(outcome);
     };
 }
 

@@ -1,4 +1,4 @@
-#include "bot/handlers/invalid_payload.hpp"
+#include "bot/handlers/intake_replies.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -22,6 +22,13 @@ http_response invalid_payload(const pipeline::core::json_errors& errors) {
         {"errors", std::move(list)},
     };
     return http_response::json(422, json::serialize(body));
+}
+
+http_response stored(const adapters::postgres::intake_outcome& outcome) {
+    return http_response::json(
+        outcome.duplicate ? 200 : 202,
+        json::serialize(json::object{{"request_id", outcome.request_id}, {"state", outcome.state}})
+    );
 }
 
 }  // namespace refundbot::bot::handlers
