@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages refundbot builds and tests with. Idempotent: when everything
 # is present it prints nothing and touches nothing. Needs root (or sudo) only when something is
-# missing.
+# missing. The Dockerfile's build stage runs it too.
+#
+#   deploy/install-deps.sh                    build and run
+#   deploy/install-deps.sh --with-test-tools  also Chromium, Node.js and PyYAML (tests/run.sh)
 set -euo pipefail
 
 packages=(
@@ -13,6 +16,11 @@ packages=(
     postgresql-15 postgresql-client-15
     clang-format
 )
+if [ "${1:-}" = --with-test-tools ]; then
+    # The review console's browser test and the deployment-file checks.
+    packages+=(chromium python3 python3-yaml systemd)
+    command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # One command to a running refundbot on a fresh Debian 12 machine: installs what is missing,
 # builds, starts an embedded PostgreSQL whose data persists under ./var/ (reused next time,
-# never wiped), applies migrations and runs `refundbot serve` on 127.0.0.1:8080 in sandbox mode.
+# never wiped), applies migrations and runs `refundbot serve` on 127.0.0.1:8080 in sandbox mode:
+# the offline reasoner, simulated refunds, and a Slack played by refundbot itself, shown in the
+# review console at http://127.0.0.1:8080/sandbox. It then sends the sample requests in
+# deploy/samples/ through the real signed endpoints and prints where each one ended.
 # Ctrl-C stops the service and PostgreSQL cleanly; running it again picks up where it left off.
 set -euo pipefail
 
@@ -46,12 +49,14 @@ echo "quickstart: PostgreSQL on 127.0.0.1:$port (data: var/pg/data)"
 
 export REFUNDBOT_DB_URL="postgresql://refundbot@127.0.0.1:$port/refundbot"
 export REFUNDBOT_CONFIG="$root/deploy/sandbox.toml"
-# A local signing secret for POST /webhooks/requests, made once and kept with the data.
-secret_file="$root/var/intake-signing-secret"
-if [ ! -s "$secret_file" ]; then
-    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$secret_file")
-fi
-export REFUNDBOT_INTAKE_SIGNING_SECRET_FILE="$secret_file"
+# Local signing secrets for the intake and the Stripe webhook, made once and kept with the data.
+new_secret() {
+    [ -s "$1" ] || (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$1")
+}
+new_secret "$root/var/intake-signing-secret"
+new_secret "$root/var/stripe-webhook-secret"
+export REFUNDBOT_INTAKE_SIGNING_SECRET_FILE="$root/var/intake-signing-secret"
+export REFUNDBOT_STRIPE_WEBHOOK_SECRET_FILE="$root/var/stripe-webhook-secret"
 PG_BIN_DIR=${PG_BIN:-/usr/lib/postgresql/15/bin}
 "$build/bot/refundbot" migrate
 
@@ -64,28 +69,18 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 
-# Sandbox: send the seed case study's requests through the real signed intake and show where
-# each one ended. Refunds here are simulated (sandbox_refunds); no money moves.
-secret=$(cat "$secret_file")
-for case in a b c; do
-    body=$(cat "$root/tests/data/seed/case_${case}_request.json")
-    t=$(date +%s)
-    sig=$(printf '%s' "$t.$body" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.*= //')
-    curl -s -o /dev/null -X POST -H "X-Refundbot-Signature: t=$t,v1=$sig" \
-        -H "Content-Type: application/json" --data-binary "$body" http://127.0.0.1:8080/webhooks/requests
-done
-sleep 2
+# The sample traffic: the seed's cases A, B and C and a few more, signed as their senders
+# would sign them. Refunds here are simulated (sandbox processor); no money moves.
 echo
-echo "quickstart: sandbox requests (seed cases A, B, C):"
-"$PG_BIN_DIR/psql" -h 127.0.0.1 -p "$port" -U refundbot -d refundbot -qAt -F '  ' -c "
-    SELECT r.request_id, r.state, coalesce(d.route, '-'),
-           coalesce('simulated refund ' || e.refund_id, '')
-    FROM requests r LEFT JOIN decisions d USING (request_id) LEFT JOIN executions e USING (request_id)
-    WHERE r.request_id IN ('rf_case_a', 'rf_case_b', 'rf_case_c') ORDER BY r.request_id" | sed 's/^/  /'
+echo "quickstart: sending the sample requests (deploy/samples/expected.tsv):"
+"$root/deploy/send-samples.sh" http://127.0.0.1:8080 | sed 's/^/  /' ||
+    echo "quickstart: some samples did not reach the expected outcome (see above)"
 
 cat <<TXT
 
 quickstart: refundbot is running on http://127.0.0.1:8080 (Ctrl-C to stop)
+  http://127.0.0.1:8080/sandbox     the review console: cards as Slack would show them; act as
+                                    a reviewer, run /refund commands, see the daily summary
   curl -s 127.0.0.1:8080/healthz    liveness
   curl -s 127.0.0.1:8080/readyz     database and migrations
   curl -s 127.0.0.1:8080/metrics    Prometheus metrics

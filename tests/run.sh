@@ -12,7 +12,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-"$root/deploy/install-deps.sh"
+"$root/deploy/install-deps.sh" --with-test-tools
 
 sanitize=${REFUNDBOT_SANITIZE:-OFF}
 tsan=${REFUNDBOT_TSAN:-OFF}
@@ -27,6 +27,16 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DREFUNDBOT_WERROR="$werror" -DREFUNDBOT_SANITIZE="$sanitize" -DREFUNDBOT_TSAN="$tsan" -DREFUNDBOT_BUILD_TESTS=ON \
     -DREFUNDBOT_FAULT_INJECTION=ON >/dev/null
 cmake --build "$build" -j "$jobs"
+
+# playwright-core for the review console's browser test (it drives Debian's Chromium; it never
+# downloads a browser). Reinstalled only when the lock file changes.
+browser="$build/browser-test"
+if ! cmp -s "$root/tests/bot/sandbox/package-lock.json" "$browser/package-lock.json" 2>/dev/null; then
+    rm -rf "$browser" && mkdir -p "$browser"
+    cp "$root/tests/bot/sandbox/package.json" "$root/tests/bot/sandbox/package-lock.json" "$browser/"
+    (cd "$browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+export REFUNDBOT_TEST_NODE_MODULES="$browser/node_modules"
 
 # The cluster lives under the build tree unless the unprivileged `postgres` user (used when we
 # are root) cannot reach it there, e.g. a checkout under /root.

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include <stdexcept>
 
@@ -45,6 +46,14 @@ std::string to_hex(const digest& d) {
         out += hex[b & 0xF];
     }
     return out;
+}
+
+std::string random_hex() {
+    digest bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+        throw std::runtime_error("the random number generator failed");
+    }
+    return to_hex(bytes);
 }
 
 std::string to_base64(std::string_view bytes) {

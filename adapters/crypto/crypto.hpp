@@ -18,6 +18,9 @@ using digest = std::array<std::uint8_t, 32>;
 /// Lower-case hex of `d`.
 [[nodiscard]] std::string to_hex(const digest& d);
 
+/// 32 bytes from OpenSSL's CSPRNG as 64 hex digits: throwaway secrets and tokens.
+[[nodiscard]] std::string random_hex();
+
 /// Standard base64 (with padding) of `bytes`: Shopify and Zendesk signatures, Basic auth.
 [[nodiscard]] std::string to_base64(std::string_view bytes);
 [[nodiscard]] std::string to_base64(const digest& d);

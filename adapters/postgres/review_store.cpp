@@ -369,6 +369,15 @@ std::optional<request_summary> summarize_request(
     return summary_row(r[0]);
 }
 
+review_backlog current_review_backlog(pqxx::connection_base& cx) {
+    pqxx::read_transaction tx(cx);
+    const auto row = tx.exec1(
+        "SELECT count(*), coalesce(extract(epoch FROM now() - min(updated_at))::bigint, 0) "
+        "FROM requests WHERE state = 'PENDING_REVIEW'"
+    );
+    return {row[0].as<std::int64_t>(), row[1].as<std::int64_t>()};
+}
+
 std::vector<request_summary> pending_reviews(pqxx::connection_base& cx, int limit) {
     pqxx::read_transaction tx(cx);
     std::vector<request_summary> out;

@@ -115,6 +115,13 @@ struct request_summary {
 /// Requests in PENDING_REVIEW, oldest first.
 [[nodiscard]] std::vector<request_summary> pending_reviews(pqxx::connection_base& cx, int limit);
 
+/// How many reviews wait, and how long the oldest has (0 when none): the SLA gauges.
+struct review_backlog {
+    std::int64_t pending = 0;
+    std::int64_t oldest_seconds = 0;
+};
+[[nodiscard]] review_backlog current_review_backlog(pqxx::connection_base& cx);
+
 /// Counts over a time range (requests received in it, decisions taken in it).
 struct refund_stats {
     std::int64_t received = 0;

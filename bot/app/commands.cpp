@@ -1,6 +1,7 @@
 // The composition root: the only place that reads config and builds adapters from it.
 #include "bot/app/commands.hpp"
 
+#include "adapters/crypto/crypto.hpp"
 #include "adapters/http/client.hpp"
 #include "adapters/llm/anthropic_messages.hpp"
 #include "adapters/llm/model_reasoner.hpp"
@@ -17,6 +18,7 @@
 #include "adapters/telemetry/log.hpp"
 #include "adapters/telemetry/metrics.hpp"
 #include "bot/app/config.hpp"
+#include "bot/app/integrations.hpp"
 #include "bot/app/version.hpp"
 #include "bot/handlers/health.hpp"
 #include "bot/handlers/intake_webhook.hpp"
@@ -29,6 +31,8 @@
 #include "bot/orchestrator/job_workers.hpp"
 #include "bot/orchestrator/payment_jobs.hpp"
 #include "bot/orchestrator/slack_review_jobs.hpp"
+#include "bot/sandbox/console.hpp"
+#include "bot/sandbox/slack_sink.hpp"
 #include "bot/server/http_server.hpp"
 #include "pipeline/core/json_reader.hpp"
 #include "pipeline/core/redact.hpp"
@@ -99,6 +103,33 @@ std::optional<pipeline::policy::refund_policy> load_policy(const std::string& fi
         std::cerr << file << ": " << e << '\n';
     }
     return std::move(parsed.value);
+}
+
+// Sandbox mode's Slack workspace: a bot token and signing secret made for this run only, the
+// configured channels, and the reviewers the console can act as.
+sandbox::workspace sandbox_workspace(const config& cfg) {
+    sandbox::workspace ws{
+        "xoxb-sandbox-" + adapters::crypto::random_hex(),
+        pipeline::core::secret(adapters::crypto::random_hex()),
+        cfg.slack.review_channel,
+        cfg.slack.summary_channel,
+        cfg.slack.alerts_channel,
+        cfg.summary.timezone,
+        {}};
+    const auto& a = cfg.review.authority;
+    for (const auto& approver : a.approvers) {
+        std::string limits;
+        for (const auto& [currency, minor] : approver.max) {
+            limits +=
+                (limits.empty() ? "" : ", ") + pipeline::core::format_money({minor, currency});
+        }
+        ws.users.push_back({approver.id, "approver up to " + limits});
+    }
+    for (const auto& id : a.viewers) {
+        ws.users.push_back({id, "viewer (may use /refund, not decide)"});
+    }
+    ws.users.push_back({"U0SBXOUT", "not a reviewer"});
+    return ws;
 }
 
 void start_logging(const config& cfg) {
@@ -207,8 +238,22 @@ int run_serve(const std::optional<std::string>& config_file) {
     adapters::http::client http_client;
     std::optional<adapters::slack::web_api> slack_api;
     std::optional<orchestrator::slack_review_jobs> slack_jobs;
+    std::optional<sandbox::workspace> sandbox_slack;
+    auto slack_api_settings = cfg->slack.api;
+    auto slack_signing_secret = cfg->slack.signing_secret;
+    if (cfg->slack.sandboxed) {
+        sandbox_slack = sandbox_workspace(*cfg);
+        slack_api_settings.api_base_url = sandbox::sink_api_url(cfg->http.host, cfg->http.port);
+        slack_api_settings.bot_token = pipeline::core::secret(sandbox_slack->bot_token);
+        slack_signing_secret = sandbox_slack->signing_secret;
+        log.info(
+            "sandbox Slack: cards go to the review console",
+            {{"console",
+              "http://" + cfg->http.host + ":" + std::to_string(cfg->http.port) + "/sandbox"}}
+        );
+    }
     if (cfg->slack.enabled()) {
-        slack_api.emplace(http_client, cfg->slack.api, metrics);
+        slack_api.emplace(http_client, slack_api_settings, metrics);
         try {
             const auto who = slack_api->auth_test();
             if (!who.ok) {
@@ -230,6 +275,11 @@ int run_serve(const std::optional<std::string>& config_file) {
             log.error("cannot reach Slack (auth.test)", {{"error", e.what()}});
             return exit_failure;
         }
+    } else if (sandbox_slack) {
+        // The sink answers on our own listener, which is not up yet: no auth.test.
+        slack_api.emplace(http_client, slack_api_settings, metrics);
+    }
+    if (slack_api) {
         slack_jobs.emplace(
             orchestrator::slack_review_settings{
                 cfg->slack.review_channel,
@@ -263,14 +313,14 @@ int run_serve(const std::optional<std::string>& config_file) {
     }
     orchestrator::payment_jobs payments(
         orchestrator::payment_settings{
-            postgres::execution_limits{policy->caps, policy->currency, cfg->slack.enabled()},
+            postgres::execution_limits{policy->caps, policy->currency, cfg->slack.active()},
             cfg->stripe.verify_refundable,
             cfg->stripe.reconcile_after},
         *processor,
         metrics
     );
     auto job_settings = cfg->jobs;
-    job_settings.post_review_cards = cfg->slack.enabled();
+    job_settings.post_review_cards = cfg->slack.active();
     job_settings.disputes_tracked = !cfg->stripe.webhook_secret.empty();
     std::vector<orchestrator::job_extension*> extensions{&payments};
     if (slack_jobs) {
@@ -428,11 +478,15 @@ int run_serve(const std::optional<std::string>& config_file) {
             "/webhooks/zendesk"
         );
     }
-    if (cfg->slack.enabled()) {
+    if (cfg->slack.active()) {
         const handlers::slack_endpoint_settings slack_settings{
-            cfg->slack.signing_secret, cfg->slack.signature_tolerance};
+            slack_signing_secret, cfg->slack.signature_tolerance};
         routes.add("POST", "/slack/interactions", handlers::slack_interactions(slack_settings, db))
             .add("POST", "/slack/commands", handlers::slack_commands(slack_settings, db));
+    }
+    if (sandbox_slack) {
+        sandbox::add_slack_sink(routes, *sandbox_slack, db);
+        sandbox::add_review_console(routes, *sandbox_slack, db);
     }
 
     asio::io_context ioc(static_cast<int>(cfg->io_threads));
@@ -505,7 +559,12 @@ int run_check_config(const std::optional<std::string>& config_file) {
     if (!cfg) {
         return exit_usage;
     }
-    std::cout << cfg->source << ": configuration is valid\n";
+    std::cout << cfg->source << ": configuration is valid ("
+              << (cfg->mode == run_mode::sandbox ? "sandbox" : "production") << " mode)\n";
+    for (const auto& i : integrations(*cfg)) {
+        std::cout << "  " << i.status << std::string(11 - i.status.size(), ' ') << i.name << ": "
+                  << i.detail << '\n';
+    }
     return exit_ok;
 }
 

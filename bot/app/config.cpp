@@ -178,8 +178,12 @@ key_spec boolean_key(
 key_spec secret_key(
     std::string_view section, std::string_view key, std::function<void(config&, std::string)> set
 ) {
+    // An empty value means "not set" (an empty key in a k8s Secret or env file): an empty
+    // HMAC key would accept signatures anyone can make.
     return {section, key, kind::secret, 0, 0, {}, [set](config& c, const found_value& v) {
-                set(c, *as_string(v));
+                if (!as_string(v)->empty()) {
+                    set(c, *as_string(v));
+                }
                 return std::string();
             }};
 }
@@ -1047,6 +1051,25 @@ config_result load_config(const std::optional<std::string>& path, const env_look
         }
     }
 
+    // Sandbox mode plays Slack itself once it knows where cards go (deploy/sandbox.toml).
+    cfg.slack.sandboxed =
+        cfg.mode == run_mode::sandbox && !cfg.slack.enabled() && !cfg.slack.review_channel.empty();
+    if (cfg.slack.sandboxed) {
+        const auto& h = cfg.http.host;
+        if (h != "127.0.0.1" && h != "::1") {
+            errors.push_back(
+                "http.host: sandbox mode without a Slack bot token serves the review console, "
+                "which signs Slack requests for whoever reaches it; keep http.host on loopback "
+                "(127.0.0.1) or set REFUNDBOT_SLACK_BOT_TOKEN"
+            );
+        }
+        if (cfg.review.authority.empty()) {
+            errors.push_back(
+                "review.approvers: at least one [[review.approvers]] entry is required in "
+                "sandbox mode, to act as in the review console"
+            );
+        }
+    }
     if (cfg.slack.enabled()) {
         if (cfg.slack.signing_secret.empty()) {
             errors.push_back(

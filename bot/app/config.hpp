@@ -33,8 +33,13 @@ struct slack_config {
     std::string review_channel;
     std::string summary_channel;
     std::string alerts_channel;  ///< failed refunds, disputes; empty: only the card's thread
+    /// Sandbox mode with a review channel but no bot token: the bot talks to the
+    /// Slack-compatible sink it serves itself, and the review console at /sandbox plays Slack.
+    bool sandboxed = false;
 
     [[nodiscard]] bool enabled() const { return !api.bot_token.empty(); }
+    /// Cards are posted and clicks accepted, to real Slack or the sandbox's.
+    [[nodiscard]] bool active() const { return enabled() || sandboxed; }
 };
 
 /// Stripe: refunds (when a secret key is set; else the sandbox processor) and its webhooks

@@ -1,6 +1,7 @@
 #include "bot/orchestrator/job_workers.hpp"
 
 #include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/review_store.hpp"
 #include "adapters/postgres/workflow_store.hpp"
 #include "adapters/telemetry/log.hpp"
 #include "adapters/telemetry/metrics.hpp"
@@ -110,6 +111,8 @@ struct job_workers::impl {
     void expire_waiting_requests();
     void count_model_use(const std::string& request_id, const pipeline::decision_outcome& o);
     std::atomic<std::int64_t> next_sweep_ms{0};
+    std::atomic<std::int64_t> reviews_pending{0};
+    std::atomic<std::int64_t> oldest_review_s{0};
 };
 
 // Idle workers sweep at most once a minute per process; SKIP LOCKED keeps concurrent sweeps
@@ -134,6 +137,9 @@ void job_workers::impl::expire_waiting_requests() {
         for (auto* e : extensions) {
             e->sweep(lease.get());
         }
+        const auto backlog = postgres::current_review_backlog(lease.get());
+        reviews_pending = backlog.pending;
+        oldest_review_s = backlog.oldest_seconds;
     } catch (const std::exception& e) {
         log.warn("periodic sweep failed", {{"error", e.what()}});
     }
@@ -295,7 +301,27 @@ job_workers::job_workers(
           metrics,
           std::move(extensions),
           helpers
-      )) {}
+      )) {
+    auto* state = impl_.get();
+    metrics.gauge(
+        "refundbot_reviews_pending",
+        "Requests waiting for a reviewer (updated by the periodic sweep).",
+        {},
+        [state] {
+            return std::vector<adapters::telemetry::gauge_sample>{
+                {{}, static_cast<double>(state->reviews_pending.load())}};
+        }
+    );
+    metrics.gauge(
+        "refundbot_review_oldest_pending_seconds",
+        "How long the oldest pending review has waited (0 when none); alert past your SLA.",
+        {},
+        [state] {
+            return std::vector<adapters::telemetry::gauge_sample>{
+                {{}, static_cast<double>(state->oldest_review_s.load())}};
+        }
+    );
+}
 
 job_workers::~job_workers() {
     stop();

@@ -467,13 +467,17 @@ void slack_review_jobs::remind(const postgres::job& j, pqxx::connection_base& cx
 }
 
 void slack_review_jobs::summarize(const postgres::job& j, pqxx::connection_base& cx) {
-    const auto s = postgres::stats_for_day(cx, j.key, settings_.summary_timezone);
+    // "<day>#<id>" is a preview of a day so far (the sandbox console's button): posted, but
+    // the day's scheduled summary still follows.
+    const auto day = j.key.substr(0, j.key.find('#'));
+    const bool preview = day != j.key;
+    const auto s = postgres::stats_for_day(cx, day, settings_.summary_timezone);
     std::string categories;
     for (const auto& [c, n] : s.top_categories) {
         categories += (categories.empty() ? "" : ", ") + c + " (" + std::to_string(n) + ")";
     }
     const json::object figures{
-        {"day", j.key},
+        {"day", preview ? day + " (so far)" : day},
         {"timezone", settings_.summary_timezone},
         {"received", std::to_string(s.received)},
         {"auto_approved", std::to_string(s.auto_approved)},
@@ -506,8 +510,10 @@ void slack_review_jobs::summarize(const postgres::job& j, pqxx::connection_base&
         api_.post_message(settings_.summary_channel, slack::daily_summary_message(figures)),
         "chat.postMessage (daily summary)"
     );
-    postgres::mark_summary_posted(cx, j.key);
-    log().info("daily summary posted", {{"day", j.key}});
+    if (!preview) {
+        postgres::mark_summary_posted(cx, day);
+    }
+    log().info("daily summary posted", {{"day", day}, {"preview", preview}});
 }
 
 void slack_review_jobs::command(const postgres::job& j, pqxx::connection_base& cx) {

@@ -1,4 +1,5 @@
 #include "bot/app/config.hpp"
+#include "bot/app/integrations.hpp"
 #include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
@@ -365,6 +366,64 @@ TEST(config_example, is_valid_and_lists_every_key_with_its_default) {
         EXPECT_TRUE(std::regex_search(text, std::regex(std::string("(^|\\n)#? ?") + key + " = ")))
             << "deploy/config.example.toml does not document " << key;
     }
+}
+
+TEST(load_config, sandbox_mode_with_a_review_channel_plays_slack_on_loopback_only) {
+    const auto sandbox = std::string(REFUNDBOT_SOURCE_DIR) + "/deploy/sandbox.toml";
+    auto r = load_config(sandbox, env_of({}));
+    ASSERT_TRUE(r.value) << errors_of(r);
+    EXPECT_TRUE(r.value->slack.sandboxed);
+    EXPECT_TRUE(r.value->slack.active());
+    EXPECT_FALSE(r.value->slack.enabled());
+    std::map<std::string, std::string> status;
+    for (const auto& i : integrations(*r.value)) {
+        status[i.name] = i.status;
+    }
+    EXPECT_EQ(status["Slack review cards and /refund"], "sandboxed");
+    EXPECT_EQ(status["Stripe refunds"], "sandboxed");
+    EXPECT_EQ(status["language model"], "sandboxed");
+    EXPECT_EQ(status["Zendesk ticket updates"], "off");
+
+    // The console signs Slack requests for whoever reaches it.
+    r = load_config(sandbox, env_of({{"REFUNDBOT_HTTP_HOST", "0.0.0.0"}}));
+    ASSERT_FALSE(r.value);
+    EXPECT_NE(
+        errors_of(r).find("http.host: sandbox mode without a Slack bot token"), std::string::npos
+    ) << errors_of(r);
+
+    // A real token makes Slack live, even in sandbox mode.
+    r = load_config(
+        sandbox,
+        env_of({{"REFUNDBOT_SLACK_BOT_TOKEN", "xoxb-1"}, {"REFUNDBOT_SLACK_SIGNING_SECRET", "s"}})
+    );
+    ASSERT_TRUE(r.value) << errors_of(r);
+    EXPECT_FALSE(r.value->slack.sandboxed);
+    std::map<std::string, std::string> live;
+    for (const auto& i : integrations(*r.value)) {
+        live[i.name] = i.status;
+    }
+    EXPECT_EQ(live["Slack review cards and /refund"], "live");
+
+    // Production mode never plays Slack.
+    r = load_config(sandbox, env_of({{"REFUNDBOT_SERVICE_MODE", "production"}}));
+    ASSERT_TRUE(r.value) << errors_of(r);
+    EXPECT_FALSE(r.value->slack.active());
+}
+
+TEST(load_config, an_empty_secret_counts_as_not_set) {
+    // As a k8s Secret template or an env file with a blank line leaves them.
+    const auto r = load_config(
+        std::nullopt,
+        env_of(
+            {{"REFUNDBOT_INTAKE_SIGNING_SECRET", ""},
+             {"REFUNDBOT_SLACK_BOT_TOKEN", ""},
+             {"REFUNDBOT_STRIPE_WEBHOOK_SECRET", ""}}
+        )
+    );
+    ASSERT_TRUE(r.value) << errors_of(r);
+    EXPECT_TRUE(r.value->intake.secrets.empty());
+    EXPECT_FALSE(r.value->slack.enabled());
+    EXPECT_TRUE(r.value->stripe.webhook_secret.empty());
 }
 
 }  // namespace
