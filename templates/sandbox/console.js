@@ -142,7 +142,7 @@ function renderMessage(post, replies) {
   const content = body.blocks && body.blocks.length ? renderBlocks(body.blocks, post) : [textObject({ type: "mrkdwn", text: body.text || "" })];
   const card = el("div", { class: "msg" + (post.edits > 0 && !hasActions ? " resolved" : ""), id: `${post.channel}-${post.ts}`, "data-ts": post.ts }, meta, content);
   const out = [card];
-  if (replies.length) out.push(el("div", { class: "thread" }, replies.map((r) => renderMessage(r, []))));
+  if (replies.length) out.push(el("div", { class: "thread" }, replies.flatMap((r) => renderMessage(r, []))));
   return out;
 }
 

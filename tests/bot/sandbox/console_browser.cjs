@@ -49,6 +49,9 @@ async function main() {
     await resolvedB.waitFor({ timeout: 30000 });
     if (await resolvedB.getByRole("button").count()) throw new Error("the resolved card still has buttons");
     step(`case B's card is resolved: ${(await resolvedB.locator(".block-header").innerText()).trim()}`);
+    // The outcome also goes to the card's thread, shown under it.
+    await page.locator("#messages > .thread .msg", { hasText: "rf_case_b" }).first().waitFor({ timeout: 20000 });
+    step("the thread reply is shown under the card");
 
     // The deny modal: no reason keeps it open with Slack's field error; a reason closes it.
     const missing = card("rf_sbx_not_received");
@@ -83,6 +86,10 @@ async function main() {
     if (await injection.locator("a, .mention").count()) throw new Error("customer text became a link or a mention");
     step("customer text in the injection card stays inert");
 
+    if ((await page.locator("body").innerText()).includes("[object")) throw new Error("something rendered as [object ...]");
+
+    // The picture in the README: the channel from the top, with case B resolved.
+    await page.evaluate(() => { document.querySelector("main").scrollTo(0, 0); document.getElementById("toast").hidden = true; });
     await page.screenshot({ path: screenshot, fullPage: false });
     step(`screenshot saved to ${screenshot}`);
     if (problems.length) throw new Error(problems.join("\n"));
