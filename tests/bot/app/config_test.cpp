@@ -368,6 +368,15 @@ TEST(config_example, is_valid_and_lists_every_key_with_its_default) {
     }
 }
 
+// What `check-config` prints, by integration name.
+std::map<std::string, std::string> statuses(const config& cfg) {
+    std::map<std::string, std::string> out;
+    for (const auto& i : integrations(cfg)) {
+        out[i.name] = i.status;
+    }
+    return out;
+}
+
 TEST(load_config, sandbox_mode_with_a_review_channel_plays_slack_on_loopback_only) {
     const auto sandbox = std::string(REFUNDBOT_SOURCE_DIR) + "/deploy/sandbox.toml";
     auto r = load_config(sandbox, env_of({}));
@@ -375,10 +384,7 @@ TEST(load_config, sandbox_mode_with_a_review_channel_plays_slack_on_loopback_onl
     EXPECT_TRUE(r.value->slack.sandboxed);
     EXPECT_TRUE(r.value->slack.active());
     EXPECT_FALSE(r.value->slack.enabled());
-    std::map<std::string, std::string> status;
-    for (const auto& i : integrations(*r.value)) {
-        status[i.name] = i.status;
-    }
+    auto status = statuses(*r.value);
     EXPECT_EQ(status["Slack review cards and /refund"], "sandboxed");
     EXPECT_EQ(status["Stripe refunds"], "sandboxed");
     EXPECT_EQ(status["language model"], "sandboxed");
@@ -398,11 +404,7 @@ TEST(load_config, sandbox_mode_with_a_review_channel_plays_slack_on_loopback_onl
     );
     ASSERT_TRUE(r.value) << errors_of(r);
     EXPECT_FALSE(r.value->slack.sandboxed);
-    std::map<std::string, std::string> live;
-    for (const auto& i : integrations(*r.value)) {
-        live[i.name] = i.status;
-    }
-    EXPECT_EQ(live["Slack review cards and /refund"], "live");
+    EXPECT_EQ(statuses(*r.value)["Slack review cards and /refund"], "live");
 
     // Production mode never plays Slack.
     r = load_config(sandbox, env_of({{"REFUNDBOT_SERVICE_MODE", "production"}}));
