@@ -82,57 +82,99 @@ std::string chain_hash(std::string_view prev_hash, const workflow::audit_record&
 
 }  // namespace
 
+namespace {
+
+// A SQL literal for a value or NULL. Quoting goes through libpq's escaping and libpqxx's
+// conversions, the same ones a bound parameter gets, so a double keeps every digit and the
+// stored row hashes as it was hashed here.
+template <class T>
+std::string literal(const pqxx::transaction_base& tx, const std::optional<T>& v) {
+    return v ? tx.quote(*v) : std::string("NULL");
+}
+
+std::string values_row(
+    const pqxx::transaction_base& tx,
+    const workflow::audit_record& r,
+    const std::string& prev,
+    const std::string& hash
+) {
+    const std::string amount = r.amount_requested
+                                   ? std::to_string(static_cast<long long>(*r.amount_requested))
+                                   : std::string("NULL");
+    std::string row = "(";
+    for (const auto& v :
+         {tx.quote(r.audit_id),
+          tx.quote(r.request_id),
+          tx.quote(r.event),
+          tx.quote(r.actor),
+          "to_timestamp(" + std::to_string(r.occurred_at.time_since_epoch().count()) +
+              "::double precision / 1000)",
+          literal(tx, r.policy_version),
+          literal(tx, r.risk_score),
+          amount,
+          literal(tx, r.currency),
+          literal(tx, r.ai_decision),
+          literal(tx, r.ai_confidence),
+          literal(tx, r.human_override),
+          literal(tx, r.processor),
+          literal(tx, r.refund_id),
+          literal(tx, r.idempotency_key),
+          tx.quote(prev),
+          tx.quote(hash),
+          literal(tx, r.processor_status),
+          literal(tx, r.error_code),
+          literal(tx, r.ai_model),
+          literal(tx, r.prompt_version),
+          literal(tx, r.ai_input_tokens),
+          literal(tx, r.ai_output_tokens),
+          literal(tx, r.ai_cost_microusd),
+          literal(tx, r.ai_unavailable)}) {
+        row += row.size() == 1 ? "" : ", ";
+        row += v;
+    }
+    return row + ")";
+}
+
+}  // namespace
+
 std::string append_audit(pqxx::transaction_base& tx, workflow::audit_record record) {
-    if (record.audit_id.empty()) {
-        record.audit_id = new_audit_id();
+    std::vector<workflow::audit_record> one;
+    one.push_back(std::move(record));
+    return append_audit(tx, std::move(one));
+}
+
+std::string append_audit(pqxx::transaction_base& tx, std::vector<workflow::audit_record> records) {
+    if (records.empty()) {
+        return {};
     }
-    if (record.occurred_at.time_since_epoch().count() == 0) {
-        record.occurred_at =
-            std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()
-            );
-    }
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
     tx.exec_params("SELECT pg_advisory_xact_lock($1)", audit_lock_key);
     const auto last = tx.exec("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-    const std::string prev =
+    std::string prev =
         last.empty() ? std::string(workflow::genesis_hash) : last[0][0].as<std::string>();
-    const std::string hash = chain_hash(prev, record);
-    tx.exec_params(
+    // One statement for the whole batch: rows get their seq in VALUES order, which is the
+    // order they are chained in.
+    std::string sql =
         "INSERT INTO audit_log (audit_id, request_id, event, actor, occurred_at, policy_version, "
-        "risk_score, "
-        "amount_requested, currency, ai_decision, ai_confidence, human_override, processor, "
-        "refund_id, "
-        "idempotency_key, prev_hash, hash, processor_status, error_code, ai_model, prompt_version, "
-        "ai_input_tokens, ai_output_tokens, ai_cost_microusd, ai_unavailable) "
-        "VALUES ($1, $2, $3, $4, to_timestamp($5::double precision / 1000), $6, $7, $8, $9, $10, "
-        "$11, $12, $13, "
-        "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
-        record.audit_id,
-        record.request_id,
-        record.event,
-        record.actor,
-        static_cast<long long>(record.occurred_at.time_since_epoch().count()),
-        record.policy_version,
-        record.risk_score,
-        record.amount_requested ? std::optional<long long>(*record.amount_requested) : std::nullopt,
-        record.currency,
-        record.ai_decision,
-        record.ai_confidence,
-        record.human_override,
-        record.processor,
-        record.refund_id,
-        record.idempotency_key,
-        prev,
-        hash,
-        record.processor_status,
-        record.error_code,
-        record.ai_model,
-        record.prompt_version,
-        record.ai_input_tokens,
-        record.ai_output_tokens,
-        record.ai_cost_microusd,
-        record.ai_unavailable
-    );
-    return hash;
+        "risk_score, amount_requested, currency, ai_decision, ai_confidence, human_override, "
+        "processor, refund_id, idempotency_key, prev_hash, hash, processor_status, error_code, "
+        "ai_model, prompt_version, ai_input_tokens, ai_output_tokens, ai_cost_microusd, "
+        "ai_unavailable) VALUES ";
+    for (auto& record : records) {
+        if (record.audit_id.empty()) {
+            record.audit_id = new_audit_id();
+        }
+        if (record.occurred_at.time_since_epoch().count() == 0) {
+            record.occurred_at = now;
+        }
+        std::string hash = chain_hash(prev, record);
+        sql += &record == &records.front() ? "" : ", ";
+        sql += values_row(tx, record, prev, hash);
+        prev = std::move(hash);
+    }
+    tx.exec(sql);
+    return prev;
 }
 
 chain_check verify_audit_chain(pqxx::connection_base& cx) {

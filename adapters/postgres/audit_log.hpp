@@ -21,6 +21,12 @@ namespace refundbot::adapters::postgres {
 /// @return the row's hash.
 std::string append_audit(pqxx::transaction_base& tx, pipeline::workflow::audit_record record);
 
+/// Appends `records` in order, under one lock and in one statement (group commit of intakes).
+/// @return the last row's hash; empty when `records` is empty.
+std::string append_audit(
+    pqxx::transaction_base& tx, std::vector<pipeline::workflow::audit_record> records
+);
+
 /// The outcome of walking the whole chain.
 struct chain_check {
     bool intact = true;

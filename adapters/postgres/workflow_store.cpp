@@ -63,6 +63,22 @@ void enqueue_job(
     tx.exec_params("SELECT pg_notify($1, $2)", std::string(jobs_channel), std::string(kind));
 }
 
+void enqueue_jobs(
+    pqxx::transaction_base& tx, std::string_view kind, const std::vector<std::string>& request_ids
+) {
+    if (request_ids.empty()) {
+        return;
+    }
+    const auto quoted_kind = tx.quote(std::string(kind));
+    std::string sql = "INSERT INTO jobs (kind, request_id) VALUES ";
+    for (const auto& id : request_ids) {
+        sql += &id == &request_ids.front() ? "(" : ", (";
+        sql += quoted_kind + ", " + tx.quote(id) + ")";
+    }
+    tx.exec(sql + " ON CONFLICT (kind, request_id, job_key) DO NOTHING");
+    tx.exec_params("SELECT pg_notify($1, $2)", std::string(jobs_channel), std::string(kind));
+}
+
 void rearm_job(pqxx::transaction_base& tx, std::string_view kind, const std::string& request_id) {
     tx.exec_params(
         "INSERT INTO jobs (kind, request_id) VALUES ($1, $2) ON CONFLICT (kind, request_id, "

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace pqxx {
@@ -43,6 +44,11 @@ void enqueue_job(
     const std::string& request_id,
     const std::string& key = {},
     const std::optional<std::string>& payload = std::nullopt
+);
+
+/// `enqueue_job` for several requests in one statement, with an empty key and no payload.
+void enqueue_jobs(
+    pqxx::transaction_base& tx, std::string_view kind, const std::vector<std::string>& request_ids
 );
 
 /// Queues `kind` for `request_id` again (a request back in RECEIVED is decided anew), resetting

@@ -36,7 +36,12 @@ http_response http_response::error(
     boost::json::object obj;
     obj["error"] = code;
     obj["message"] = message;
-    return json(status, boost::json::serialize(obj));
+    auto r = json(status, boost::json::serialize(obj));
+    if (status == 503) {
+        // Webhook senders and load balancers back off for this long before they retry.
+        r.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
+    }
+    return r;
 }
 
 }  // namespace refundbot::bot::server

@@ -23,6 +23,8 @@ struct http_request {
 };
 
 struct http_response {
+    static constexpr int retry_after_s = 2;
+
     unsigned status = 200;
     std::string content_type = "application/json";
     std::string body;
@@ -31,7 +33,8 @@ struct http_response {
     [[nodiscard]] static http_response json(unsigned status, std::string body);
     [[nodiscard]] static http_response text(unsigned status, std::string body);
     /// `{"error": code, "message": message}`: every error the service answers has this shape
-    /// (later fields such as the failing JSON path are added beside them).
+    /// (later fields such as the failing JSON path are added beside them). A 503 also says
+    /// when to retry (Retry-After).
     [[nodiscard]] static http_response error(
         unsigned status, std::string_view code, std::string_view message
     );

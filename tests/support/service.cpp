@@ -23,8 +23,15 @@ service::service(const std::string& db_url, env_list extra) {
         std::erase_if(env, [&name](const auto& e) { return e.first == name; });
         env.emplace_back(std::move(name), std::move(value));
     }
-    process =
-        std::make_unique<child_process>(refundbot_binary(), std::vector<std::string>{"serve"}, env);
+    env_ = std::move(env);
+    restart();
+}
+
+void service::restart() {
+    process.reset();
+    process = std::make_unique<child_process>(
+        refundbot_binary(), std::vector<std::string>{"serve"}, env_
+    );
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     while (std::chrono::steady_clock::now() < deadline) {
         try {

@@ -21,6 +21,13 @@ struct service {
     std::unique_ptr<child_process> process;
 
     explicit service(const std::string& db_url, env_list extra = {});
+
+    /// Starts the process again on the same port and settings (after the test killed it);
+    /// returns when /healthz answers.
+    void restart();
+
+private:
+    env_list env_;
 };
 
 /// POSTs `body` to the intake (`/webhooks/requests`), signed with `secret` now.
