@@ -5,6 +5,7 @@
 #
 #   deploy/install-deps.sh                    build and run
 #   deploy/install-deps.sh --with-test-tools  also Chromium, Node.js and PyYAML (tests/run.sh)
+#   deploy/install-deps.sh --with-fuzz-tools  also clang-14 and libFuzzer (tests/fuzz/run.sh)
 set -euo pipefail
 
 packages=(
@@ -20,6 +21,9 @@ if [ "${1:-}" = --with-test-tools ]; then
     # The review console's browser test and the deployment-file checks.
     packages+=(chromium python3 python3-yaml systemd)
     command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fi
+if [ "${1:-}" = --with-fuzz-tools ]; then
+    packages+=(clang-14 libclang-rt-14-dev)
 fi
 
 missing=()

@@ -2,6 +2,7 @@
 
 #include "adapters/crypto/crypto.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -88,9 +89,10 @@ signature_check verify_signature(
             "signature_mismatch", "no v1 signature matches the payload and the endpoint secret"
         );
     }
-    const auto age =
-        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count() - *t;
-    if (age > tolerance.count()) {
+    const auto now_s =
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    if (*t < now_s - tolerance.count()) {  // no arithmetic on t: any 64-bit value is safe
+        const auto age = now_s - std::max(*t, now_s - 1'000'000'000'000);
         return refused(
             "stale_timestamp",
             "the signature timestamp is " + std::to_string(age) + " s old (tolerance " +

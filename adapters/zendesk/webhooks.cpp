@@ -110,7 +110,9 @@ signature_check verify_signature(
             "X-Zendesk-Webhook-Signature-Timestamp is not an ISO 8601 date-time"
         );
     }
-    const auto skew = std::chrono::abs(now - *at);
+    // In milliseconds: a far-future date would overflow the clock's nanoseconds.
+    const auto skew =
+        std::chrono::abs(std::chrono::time_point_cast<std::chrono::milliseconds>(now) - *at);
     if (skew > tolerance) {
         return refused(
             "stale_timestamp",

@@ -38,7 +38,7 @@ signature_result verify_slack_signature(
     }
     const auto now_s =
         std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    if (std::llabs(now_s - t) > tolerance.count()) {
+    if (t < now_s - tolerance.count() || t > now_s + tolerance.count()) {  // no overflow on t
         return {
             signature_status::stale,
             "stale_timestamp",

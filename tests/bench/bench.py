@@ -83,19 +83,26 @@ class Bench:
             f.write(SLACK_CONFIG)
         self.results = {}
         self.runs = {}
+        self.db_url = a.db_url
 
     # --- helpers -------------------------------------------------------------------------
-    def psql(self, sql):
+    def psql(self, sql, url=None):
         out = subprocess.run(
-            [self.a.psql, self.a.db_url, "-qAtX", "-c", sql],
+            [self.a.psql, url or self.db_url, "-qAtX", "-c", sql],
             check=True, capture_output=True, text=True,
         )
         return out.stdout.strip()
 
+    def fresh_db(self, name):
+        """A new database in the cluster, so no step sees another's rows or queued jobs."""
+        self.psql(f"DROP DATABASE IF EXISTS {name}", self.a.db_url)
+        self.psql(f"CREATE DATABASE {name}", self.a.db_url)
+        self.db_url = self.a.db_url.rsplit("/", 1)[0] + "/" + name
+
     def env(self, extra):
         env = dict(os.environ)
         env.update({
-            "REFUNDBOT_DB_URL": self.a.db_url,
+            "REFUNDBOT_DB_URL": self.db_url,
             "REFUNDBOT_INTAKE_SIGNING_SECRET": INTAKE_SECRET,
         })
         env.update(extra)
@@ -172,8 +179,8 @@ class Bench:
             runs = []
             for _ in range(self.a.runs):
                 out = subprocess.run(
-                    [self.a.pgbench, "-n", "-f", script, "-c", str(clients), "-j", "2",
-                     "-T", str(self.a.seconds), self.a.db_url],
+                    [self.a.pgbench, "-n", "-f", script, "-c", str(clients), "-j", str(min(2, clients)),
+                     "-T", str(int(self.a.seconds)), self.a.db_url],
                     check=True, capture_output=True, text=True,
                 ).stdout
                 runs.append(float(re.search(r"tps = ([0-9.]+)", out).group(1)))
@@ -190,13 +197,13 @@ class Bench:
             check=True, capture_output=True, text=True,
         ).stdout
         rows = json.loads(out)["benchmarks"]
-        med = [b for b in rows if b.get("aggregate_name") == "median"]
-        full = next(b for b in med if b["run_name"].startswith("full_decide"))
-        self.record("decide_per_s", [b.get("items_per_second") for b in med],
-                    full["items_per_second"])
+        unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+        per_s = {b["run_name"]: 1.0 / (b["real_time"] * unit[b["time_unit"]])
+                 for b in rows if b.get("aggregate_name") == "median"}
+        self.record("decide_per_s", per_s, per_s["full_decide"])
 
     def startup(self):
-        self.psql("SELECT 1")
+        self.fresh_db("bench_startup")
         subprocess.run([self.refundbot, "migrate"], env=self.env({}), check=True,
                        capture_output=True)
         runs = []
@@ -208,6 +215,7 @@ class Bench:
 
     def intake(self):
         # Intake alone: no job workers, so the figure is the webhook path and its commit.
+        self.fresh_db("bench_intake")
         p, port, _ = self.start("intake", {"REFUNDBOT_JOBS_WORKERS": "0"})
         time.sleep(2)
         idle = proc_status(p.pid, "VmRSS")
@@ -242,6 +250,7 @@ class Bench:
     def end_to_end_and_slack(self):
         n_per_run = int(self.a.e2e_rate * self.a.seconds)
         total = n_per_run * self.a.runs
+        self.fresh_db("bench_e2e")
         fakes = subprocess.Popen(
             [os.path.join(self.bin, "tests", "bench", "bench_fakes"), "e2e", str(total)],
             stdout=subprocess.PIPE, text=True,
@@ -297,13 +306,48 @@ class Bench:
                 raise SystemExit(f"bench: Slack clicks answered other than 200: {r}")
         self.record("e2e_refunds_per_s", runs, statistics.median(r["per_s"] for r in runs))
         self.results["e2e_ledger"] = ledger
-        self.results["memory_mib"]["peak_end_to_end"] = peak
+        self.results.setdefault("memory_mib", {})["peak_end_to_end"] = peak
         self.record("slack_ack", slack_runs, {
             "offered_per_s": self.a.click_rate,
             "throughput_per_s": statistics.median(r["throughput"] for r in slack_runs),
             "p50_ms": statistics.median(r["p50_ms"] for r in slack_runs),
             "p99_ms": statistics.median(r["p99_ms"] for r in slack_runs),
         })
+
+    def soak(self):
+        """Opt-in (--only soak): --soak-minutes at half the intake capacity; memory at the end
+        within 10% of its value after the first minute, and no growth in descriptors."""
+        self.fresh_db("bench_soak")
+        p, port, _ = self.start("soak", {"REFUNDBOT_JOBS_WORKERS": "0"})
+        try:
+            cap = self.loadgen(port, "--secret", INTAKE_SECRET, "--rate", "0", "--connections",
+                               "64", "--duration", "10", "--prefix", "soakcap")["throughput"]
+            rate = int(cap / 2)
+            secs = self.a.soak_minutes * 60
+            cmd = [os.path.join(self.bin, "tests", "bench", "loadgen"), "--port", str(port),
+                   "--secret", INTAKE_SECRET, "--rate", str(rate), "--connections", "64",
+                   "--duration", str(secs), "--prefix", "soak"]
+            gen = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+            time.sleep(60)
+            first = {"rss": proc_status(p.pid, "VmRSS"), "fds": fd_count(p.pid)}
+            samples = [first]
+            while gen.poll() is None:
+                time.sleep(min(60, max(1, secs - 60 * len(samples) - 2)))
+                samples.append({"rss": proc_status(p.pid, "VmRSS"), "fds": fd_count(p.pid)})
+                if len(samples) * 60 >= secs:
+                    break
+            result = json.loads(gen.communicate()[0])
+            last = samples[-1]
+        finally:
+            self.stop(p)
+        growth = (last["rss"] - first["rss"]) / first["rss"]
+        self.record("soak", samples, {
+            "rate_per_s": rate, "minutes": self.a.soak_minutes, "rss_after_1_min": first["rss"],
+            "rss_at_end": last["rss"], "rss_growth": growth, "fds_after_1_min": first["fds"],
+            "fds_at_end": last["fds"], "p99_ms": result["p99_ms"],
+            "statuses": result["statuses"], "transport_errors": result["transport_errors"]})
+        if growth > 0.10 or last["fds"] > first["fds"] + 2 or set(result["statuses"]) != {"202"}:
+            raise SystemExit(f"bench: soak failed: {self.results['soak']}")
 
     # --- report --------------------------------------------------------------------------
     def table(self):
@@ -365,15 +409,16 @@ def main():
     ap.add_argument("--intake-rate", type=int, default=10_000)
     ap.add_argument("--e2e-rate", type=int, default=1_200)
     ap.add_argument("--click-rate", type=int, default=500)
-    ap.add_argument("--only", default="")
+    ap.add_argument("--soak-minutes", type=float, default=10)
+    ap.add_argument("--only", default="", help="comma-separated steps; 'soak' runs only so")
     a = ap.parse_args()
     b = Bench(a)
     try:
         b.machine()
         steps = [("pgbench", b.pgbench), ("decide", b.decide), ("startup", b.startup),
-                 ("intake", b.intake), ("e2e", b.end_to_end_and_slack)]
+                 ("intake", b.intake), ("e2e", b.end_to_end_and_slack), ("soak", b.soak)]
         for name, step in steps:
-            if a.only and name not in a.only.split(","):
+            if (a.only and name not in a.only.split(",")) or (name == "soak" and not a.only):
                 continue
             log(f"{name} ...")
             step()

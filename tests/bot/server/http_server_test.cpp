@@ -14,8 +14,13 @@
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
 #include <atomic>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 namespace refundbot::bot::server {
 namespace {
@@ -275,6 +280,44 @@ TEST_F(http_server_test, closes_an_idle_keep_alive_connection_at_the_idle_timeou
     tests::http_connection c(port);
     EXPECT_EQ(c.send({.method = "GET", .target = "/echo", .body = {}, .headers = {}}).status, 200);
     EXPECT_TRUE(c.closed_by_peer(3s));
+}
+
+TEST_F(http_server_test, a_thousand_idle_connections_do_not_starve_a_new_request) {
+    rlimit files{};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &files), 0);
+    if (files.rlim_cur < 4096) {  // both ends of every connection live in this process
+        files.rlim_cur = std::min<rlim_t>(files.rlim_max, 8192);
+        ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &files), 0);
+    }
+    ASSERT_GE(files.rlim_cur, 2100U);
+    start({.idle_timeout = 2s});
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::vector<int> idle;
+    for (int i = 0; i < 1000; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        ASSERT_GE(fd, 0);
+        idle.push_back(fd);
+        ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), 0);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (server->active_connections() < 1000 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_GE(server->active_connections(), 1000U);
+    const auto begin = std::chrono::steady_clock::now();
+    EXPECT_EQ(tests::http_get(port, "/echo").status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - begin, 1s);
+    // The idle timeout reclaims them all.
+    while (server->active_connections() > 0 && std::chrono::steady_clock::now() < deadline + 5s) {
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(server->active_connections(), 0U);
+    for (const int fd : idle) {
+        ::close(fd);
+    }
 }
 
 TEST_F(http_server_test, graceful_shutdown_lets_an_in_flight_request_finish) {
