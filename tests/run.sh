@@ -59,7 +59,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # fsync off: the cluster is thrown away after the run, and durability is PostgreSQL's job.
-port=$(PG_FSYNC=off "$root/deploy/pg-cluster.sh" start "$pgdata")
+# Exported, so the tests that stop and restart the cluster keep it off.
+export PG_FSYNC=off
+port=$("$root/deploy/pg-cluster.sh" start "$pgdata")
 
 export REFUNDBOT_TEST_DATABASE_URL="postgresql://refundbot@127.0.0.1:$port/refundbot"
 export REFUNDBOT_TEST_PG_SCRIPT="$root/deploy/pg-cluster.sh"

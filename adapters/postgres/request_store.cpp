@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <memory>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -144,6 +145,14 @@ intake_outcome store_existing(
 }  // namespace
 
 struct request_store::pending {
+    pending(
+        const pipeline::model::refund_request& r,
+        const std::string& event_id,
+        const std::string& payload,
+        const boost::asio::any_io_executor& ex
+    )
+        : request(r), source_event_id(event_id), payload_json(payload), done(ex, 1) {}
+
     const pipeline::model::refund_request& request;
     const std::string& source_event_id;
     const std::string& payload_json;
@@ -158,11 +167,13 @@ boost::asio::awaitable<intake_outcome> request_store::async_intake(
     const std::string& payload_json
 ) {
     auto ex = co_await boost::asio::this_coro::executor;
-    pending item{request, source_event_id, payload_json, {}, nullptr, {ex, 1}};
+    // Shared with the writer, which may still be inside try_send (holding the channel's
+    // mutex) when this intake resumes and returns.
+    auto item = std::make_shared<pending>(request, source_event_id, payload_json, ex);
     bool lead = false;
     {
         std::lock_guard lock(mutex_);
-        queue_.push_back(&item);
+        queue_.push_back(item);
         if (writers_ < max_writers) {
             ++writers_;
             lead = true;
@@ -171,17 +182,17 @@ boost::asio::awaitable<intake_outcome> request_store::async_intake(
     if (lead) {
         boost::asio::co_spawn(ex, write_batches(), boost::asio::detached);
     }
-    co_await item.done.async_receive(boost::asio::use_awaitable);
-    if (item.error) {
-        std::rethrow_exception(item.error);
+    co_await item->done.async_receive(boost::asio::use_awaitable);
+    if (item->error) {
+        std::rethrow_exception(item->error);
     }
-    co_return item.outcome;
+    co_return item->outcome;
 }
 
 // A writer takes what is queued, writes it as one transaction and goes on while more waits.
 boost::asio::awaitable<void> request_store::write_batches() {
     for (;;) {
-        std::vector<pending*> batch;
+        std::vector<std::shared_ptr<pending>> batch;
         {
             std::lock_guard lock(mutex_);
             if (queue_.empty()) {
@@ -193,14 +204,17 @@ boost::asio::awaitable<void> request_store::write_batches() {
             queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
         }
         try {
-            co_await db_.async_run([&](pqxx::connection_base& cx) { store(cx, batch); });
+            std::vector<pending*> items;
+            for (const auto& p : batch) {
+                items.push_back(p.get());
+            }
+            co_await db_.async_run([&](pqxx::connection_base& cx) { store(cx, items); });
         } catch (const std::exception&) {
-            for (auto* p : batch) {
+            for (const auto& p : batch) {
                 p->error = std::current_exception();
             }
         }
-        // A waiter may resume and end at once: nothing touches `p` after its signal.
-        for (auto* p : batch) {
+        for (const auto& p : batch) {
             p->done.try_send(boost::system::error_code{});
         }
     }

@@ -76,6 +76,7 @@ struct senders {
     std::string prefix;
     int total;
     std::atomic<int> next{0};
+    std::atomic<bool> stopped{false};  ///< set when a test gives up: senders end early
     std::mutex mutex;
     std::set<int> acknowledged;
     std::map<unsigned, int> answers;  ///< status -> count (0: no connection)
@@ -94,6 +95,12 @@ struct senders {
     senders(const senders&) = delete;
     senders& operator=(const senders&) = delete;
 
+    /// Ends the senders after their current request, acknowledged or not.
+    void stop() {
+        stopped = true;
+        join();
+    }
+
     void join() {
         for (auto& t : threads) {
             if (t.joinable()) {
@@ -103,7 +110,7 @@ struct senders {
     }
 
     void run() {
-        for (int i = next++; i < total; i = next++) {
+        for (int i = next++; i < total && !stopped; i = next++) {
             const auto payload = body(prefix, i);
             for (int attempt = 0;; ++attempt) {
                 unsigned status = 0;  // 0: refused or reset, the service is down
@@ -129,7 +136,7 @@ struct senders {
                         acknowledged.insert(i);
                     }
                 }
-                if (acked || !detail.empty() || attempt > 2000) {
+                if (acked || !detail.empty() || attempt > 2000 || stopped) {
                     break;
                 }
                 std::this_thread::sleep_for(20ms);
@@ -140,6 +147,13 @@ struct senders {
 
     [[nodiscard]] bool done() const { return next.load() >= total; }
 };
+
+// The end of the service's log, for a failure message.
+std::string log_tail(const tests::service& svc) {
+    const auto out = svc.process->output();
+    constexpr std::size_t keep = 6000;
+    return out.size() > keep ? out.substr(out.size() - keep) : out;
+}
 
 std::string ids_sql(const std::string& prefix) {
     return "request_id LIKE '" + prefix + "-%'";
@@ -252,6 +266,11 @@ TEST(dependency_faults, database_outage_answers_503_with_retry_after_and_loses_n
         // Intake works again within 5 s of the database's return.
         std::optional<std::chrono::milliseconds> resumed;
         while (std::chrono::steady_clock::now() - back < 10s) {
+            if (const auto exited = svc.process->wait(0ms)) {
+                load.stop();
+                FAIL() << "refundbot exited with " << *exited << " during the outage:\n"
+                       << log_tail(svc);
+            }
             {
                 std::lock_guard lock(load.mutex);
                 if (load.acknowledged.size() > acknowledged_while_down) {
@@ -263,7 +282,23 @@ TEST(dependency_faults, database_outage_answers_503_with_retry_after_and_loses_n
             }
             std::this_thread::sleep_for(20ms);
         }
-        ASSERT_TRUE(resumed.has_value()) << "no request acknowledged 10 s after the outage";
+        if (!resumed) {
+            load.stop();
+            std::string pool;  // the connection pool's gauges, when the service still answers
+            try {
+                std::istringstream metrics(tests::http_get(svc.port, "/metrics").body);
+                for (std::string line; std::getline(metrics, line);) {
+                    if (line.starts_with("refundbot_db")) {
+                        pool += line + "\n";
+                    }
+                }
+            } catch (const std::exception& e) {
+                pool = std::string("/metrics failed: ") + e.what();
+            }
+            FAIL() << "no request acknowledged 10 s after the outage\n"
+                   << pool << "service log:\n"
+                   << log_tail(svc);
+        }
         EXPECT_LE(resumed->count(), 5000);
         EXPECT_GT(std::chrono::steady_clock::now() - stopped, 10s);
         load.join();
