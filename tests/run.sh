@@ -72,7 +72,18 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_sup
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}
 
+# Every refundbot process a test starts logs to child-*.log under TMPDIR; a fresh one per run,
+# so the scan below reads exactly this run's logs.
+export TMPDIR="$build/test-tmp"
+rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
+
 # Tests run one at a time: the readiness test stops and restarts the shared cluster.
 status=0
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@" || status=$?
+
+# No secret and no email address in anything refundbot printed during the run. A full run
+# starts hundreds of refundbot processes; fewer logs would mean the scan is looking elsewhere.
+min_logs=100
+[ $# -gt 0 ] && min_logs=0
+"$root/tests/scan_logs.sh" "$TMPDIR" "$min_logs" || status=1
 exit $status

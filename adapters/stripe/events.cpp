@@ -1,6 +1,7 @@
 #include "adapters/stripe/events.hpp"
 
-#include <boost/json/parse.hpp>
+#include "pipeline/core/json_reader.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <cctype>
@@ -108,13 +109,13 @@ std::optional<pipeline::model::processor_refund> read_refund(const json::object&
 
 parsed_event parse_event(std::string_view body) {
     parsed_event out;
-    boost::system::error_code ec;
-    const auto doc = json::parse(body, ec);
-    if (ec || !doc.is_object()) {
-        out.error = "body: not a JSON object";
+    pipeline::core::json_errors errors;
+    const auto doc = pipeline::core::parse_json_text(body, errors);
+    if (!doc || !doc->is_object()) {
+        out.error = errors.empty() ? "body: not a JSON object" : errors.front();
         return out;
     }
-    const auto& root = doc.get_object();
+    const auto& root = doc->get_object();
     out.id = text(root, "id");
     out.type = text(root, "type");
     if (out.id.empty()) {

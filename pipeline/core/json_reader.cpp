@@ -301,6 +301,41 @@ void json_reader::reject_unknown(
     }
 }
 
+namespace {
+
+// PostgreSQL stores neither text nor jsonb with U+0000 in it: such a document could never be
+// stored, and a "retry later" answer would have its sender retry forever.
+void reject_nul(const json::value& v, const std::string& path, json_errors& errors) {
+    constexpr std::size_t max_reported = 5;
+    const auto report = [&](const std::string& at) {
+        if (errors.size() < max_reported) {
+            errors.push_back(
+                (at.empty() ? std::string("(document)") : at) +
+                ": contains a NUL character (\\u0000), which cannot be stored"
+            );
+        }
+    };
+    if (const auto* s = v.if_string()) {
+        if (s->find('\0') != json::string::npos) {
+            report(path);
+        }
+    } else if (const auto* a = v.if_array()) {
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            reject_nul((*a)[i], json_path(path, i), errors);
+        }
+    } else if (const auto* o = v.if_object()) {
+        for (const auto& [key, value] : *o) {
+            const auto at = json_path(path, key);
+            if (key.find('\0') != std::string_view::npos) {
+                report(at);
+            }
+            reject_nul(value, at, errors);
+        }
+    }
+}
+
+}  // namespace
+
 std::optional<json::value> parse_json_text(std::string_view text, json_errors& errors) {
     json::error_code ec;
     json::parser p;
@@ -311,7 +346,13 @@ std::optional<json::value> parse_json_text(std::string_view text, json_errors& e
         );
         return std::nullopt;
     }
-    return p.release();
+    auto doc = p.release();
+    const auto before = errors.size();
+    reject_nul(doc, "", errors);
+    if (errors.size() != before) {
+        return std::nullopt;
+    }
+    return doc;
 }
 
 }  // namespace refundbot::pipeline::core

@@ -139,7 +139,8 @@ struct parsed {
 };
 
 /// Parses JSON text; a syntax error becomes one error at the document root
-/// (`(document): invalid JSON at offset 17: syntax error`).
+/// (`(document): invalid JSON at offset 17: syntax error`). A document with U+0000 in a string
+/// or key is refused with one error per place (PostgreSQL cannot store it).
 [[nodiscard]] std::optional<boost::json::value> parse_json_text(
     std::string_view text, json_errors& errors
 );

@@ -10,7 +10,9 @@
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 namespace refundbot {
@@ -238,6 +240,97 @@ TEST_F(intake, redact_erases_a_customers_pii_and_keeps_the_chain_valid) {
     std::tie(code, out) =
         tests::run_to_end(tests::refundbot_binary(), {"redact", "--customer", "cus_8821"}, env);
     EXPECT_NE(out.find("from 0 request(s)"), std::string::npos) << "erasing twice changes nothing";
+}
+
+// Hostile text in every field the request schema has: SQL metacharacters are stored exactly as
+// sent, a NUL character (PostgreSQL cannot store it) is refused with the field named, and a
+// 1 MiB value is refused as too large. Nothing else is stored, and the service stays up.
+TEST_F(intake, hostile_text_in_every_field_is_stored_verbatim_or_refused_by_name) {
+    using setter = std::function<void(json::object&, const std::string&)>;
+    const std::vector<std::pair<std::string, setter>> fields = {
+        {"request_id", [](json::object& o, const std::string& v) { o["request_id"] = v; }},
+        {"ticket_id", [](json::object& o, const std::string& v) { o["ticket_id"] = v; }},
+        {"customer.customer_id",
+         [](json::object& o, const std::string& v) {
+             o["customer"].as_object()["customer_id"] = v;
+         }},
+        {"customer.email",
+         [](json::object& o, const std::string& v) { o["customer"].as_object()["email"] = v; }},
+        {"order.order_id",
+         [](json::object& o, const std::string& v) { o["order"].as_object()["order_id"] = v; }},
+        {"order.items[0].sku",
+         [](json::object& o, const std::string& v) {
+             o["order"].as_object()["items"].as_array()[0].as_object()["sku"] = v;
+         }},
+        {"order.items[0].category",
+         [](json::object& o, const std::string& v) {
+             o["order"].as_object()["items"].as_array()[0].as_object()["category"] = v;
+         }},
+        {"order.payment.payment_intent_id",
+         [](json::object& o, const std::string& v) {
+             o["order"].as_object()["payment"].as_object()["payment_intent_id"] = v;
+         }},
+        {"refund.reason_text",
+         [](json::object& o, const std::string& v) { o["refund"].as_object()["reason_text"] = v; }},
+        {"refund.evidence[0].url",
+         [](json::object& o, const std::string& v) {
+             o["refund"].as_object()["evidence"].as_array()[0].as_object()["url"] = v;
+         }},
+        {"metadata.customer_message",
+         [](json::object& o, const std::string& v) {
+             o["metadata"].as_object()["customer_message"] = v;
+         }},
+    };
+    const std::string sql = "x'); DROP TABLE requests; -- \" \\ $$ $q$ %_ ' OR '1'='1 \xc3\xa9";
+    const std::string nul = std::string("before") + '\0' + "after";
+    const std::string huge(1024 * 1024, 'A');
+    const std::string quote_tag = "$refundbot_test$";  // never in `sql`
+    int stored = 0;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const auto& [path, set] = fields[i];
+        const auto id = "rf_hostile_" + std::to_string(i);
+        for (const auto* value : {&sql, &nul, &huge}) {
+            auto body = tests::request_json([&](json::object& o) { o["request_id"] = id; });
+            set(body, *value);
+            const auto reply = post_signed(json::serialize(body));
+            SCOPED_TRACE(
+                path + " with " +
+                (value == &sql   ? "SQL"
+                 : value == &nul ? "NUL"
+                                 : "1 MiB")
+            );
+            if (value == &huge) {
+                EXPECT_EQ(reply.status, 413) << reply.body;
+                continue;
+            }
+            if (value == &nul) {
+                ASSERT_EQ(reply.status, 422) << reply.body;
+                const auto error = json::parse(reply.body).at("errors").at(0).as_object();
+                EXPECT_EQ(error.at("path").as_string(), path);
+                continue;
+            }
+            ASSERT_EQ(reply.status, 202) << reply.body;
+            ++stored;
+            const auto stored_id =
+                std::string(json::parse(reply.body).at("request_id").as_string());
+            EXPECT_EQ(stored_id, path == "request_id" ? sql : id);
+            // The stored payload, read back by its id, holds the value exactly as sent.
+            std::string pg_path = path;  // order.items[0].sku -> order,items,0,sku
+            std::replace(pg_path.begin(), pg_path.end(), '.', ',');
+            std::replace(pg_path.begin(), pg_path.end(), '[', ',');
+            std::erase(pg_path, ']');
+            EXPECT_EQ(
+                db.query(
+                    "SELECT payload #>> '{" + pg_path +
+                    "}' FROM requests WHERE request_id = " + quote_tag + stored_id + quote_tag
+                ),
+                sql
+            );
+        }
+    }
+    EXPECT_EQ(count("requests"), std::to_string(stored));
+    EXPECT_EQ(db.query("SELECT count(*) FROM audit_log"), std::to_string(stored));
+    EXPECT_EQ(tests::http_get(svc.port, "/healthz").status, 200);
 }
 
 }  // namespace
