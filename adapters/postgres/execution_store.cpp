@@ -379,17 +379,6 @@ void record_dispute(
 
 }  // namespace
 
-void enqueue_alert(
-    pqxx::transaction_base& tx,
-    const std::string& request_id,
-    const std::string& key,
-    const std::string& text
-) {
-    pipeline::core::json_writer w(text.size() + 32);
-    w.begin_object().key("text").value(text).end_object();
-    enqueue_job(tx, "slack_alert", request_id, key, w.take());
-}
-
 std::optional<ports::refund_order> begin_execution(
     pqxx::connection_base& cx,
     const std::string& request_id,

@@ -96,15 +96,6 @@ event_outcome apply_payment_event(
     pqxx::connection_base& cx, const pipeline::model::payment_event& event
 );
 
-/// Queues a Slack alert about `request_id` (its card's thread and the alerts channel), once
-/// per `key`. `text` is plain text; it must not contain PII.
-void enqueue_alert(
-    pqxx::transaction_base& tx,
-    const std::string& request_id,
-    const std::string& key,
-    const std::string& text
-);
-
 /// The sandbox processor: records simulated refunds in `sandbox_refunds`; the same idempotency
 /// key always yields the same refund id. Moves no money.
 class sandbox_processor final : public pipeline::ports::refund_processor {

@@ -5,6 +5,8 @@
 #include "adapters/postgres/audit_log.hpp"
 #include "adapters/telemetry/log.hpp"
 #include "pipeline/core/json_reader.hpp"
+#include "pipeline/core/json_writer.hpp"
+#include "pipeline/core/redact.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
@@ -63,6 +65,17 @@ void enqueue_job(
     tx.exec_params("SELECT pg_notify($1, $2)", std::string(jobs_channel), std::string(kind));
 }
 
+void enqueue_alert(
+    pqxx::transaction_base& tx,
+    const std::string& request_id,
+    const std::string& key,
+    const std::string& text
+) {
+    pipeline::core::json_writer w(text.size() + 32);
+    w.begin_object().key("text").value(text).end_object();
+    enqueue_job(tx, "slack_alert", request_id, key, w.take());
+}
+
 void enqueue_jobs(
     pqxx::transaction_base& tx, std::string_view kind, const std::vector<std::string>& request_ids
 ) {
@@ -102,7 +115,7 @@ std::optional<job> claim_job(pqxx::connection_base& cx, std::chrono::seconds lea
         "  WHERE (state = 'queued' AND run_after <= now()) OR (state = 'running' AND leased_until "
         "< now()) "
         "  ORDER BY run_after LIMIT 1 FOR UPDATE SKIP LOCKED) "
-        "RETURNING job_id, kind, COALESCE(request_id, ''), attempts, max_attempts, job_key, "
+        "RETURNING job_id, kind, COALESCE(request_id, ''), attempts, job_key, "
         "COALESCE(payload::text, '')",
         static_cast<double>(lease.count())
     );
@@ -115,9 +128,8 @@ std::optional<job> claim_job(pqxx::connection_base& cx, std::chrono::seconds lea
         r[0][1].as<std::string>(),
         r[0][2].as<std::string>(),
         r[0][3].as<int>(),
-        r[0][4].as<int>(),
+        r[0][4].as<std::string>(),
         r[0][5].as<std::string>(),
-        r[0][6].as<std::string>(),
     };
 }
 
@@ -130,8 +142,8 @@ void complete_job(pqxx::connection_base& cx, std::int64_t job_id) {
     tx.commit();
 }
 
-bool fail_job(pqxx::connection_base& cx, const job& j, const std::string& error) {
-    const bool dead = j.attempts >= j.max_attempts;
+bool fail_job(pqxx::connection_base& cx, const job& j, const std::string& error, int max_attempts) {
+    const bool dead = j.attempts >= max_attempts;
     pqxx::work tx(cx);
     tx.exec_params(
         "UPDATE jobs SET state = $2, last_error = $3, leased_until = NULL, updated_at = now(), "
@@ -141,6 +153,18 @@ bool fail_job(pqxx::connection_base& cx, const job& j, const std::string& error)
         error.substr(0, 1000),
         static_cast<double>(backoff(j.attempts).count()) / 1000.0
     );
+    // A dead letter needs a person: say so where operations look. (Not for a dead alert: Slack
+    // is what failed, and the log line and refundbot_jobs_dead_total still show it.)
+    if (dead && j.kind != "slack_alert") {
+        enqueue_alert(
+            tx,
+            j.request_id,
+            "dead:" + j.kind + ":" + std::to_string(j.job_id),
+            "Job " + j.kind + (j.request_id.empty() ? "" : " for " + j.request_id) +
+                " stopped after " + std::to_string(j.attempts) +
+                " attempts: " + pipeline::core::redact(error.substr(0, 300))
+        );
+    }
     tx.commit();
     return dead;
 }

@@ -31,9 +31,8 @@ struct job {
     std::string kind;        ///< "decide", "execute", "slack_card", ...
     std::string request_id;  ///< empty for jobs about no one request (the daily summary)
     int attempts = 0;        ///< including this one
-    int max_attempts = 0;
-    std::string key;      ///< tells jobs of one kind for one request apart
-    std::string payload;  ///< JSON text, or empty
+    std::string key;         ///< tells jobs of one kind for one request apart
+    std::string payload;     ///< JSON text, or empty
 };
 
 /// Adds a job in the caller's transaction (idempotent per kind, request and key) and announces
@@ -44,6 +43,15 @@ void enqueue_job(
     const std::string& request_id,
     const std::string& key = {},
     const std::optional<std::string>& payload = std::nullopt
+);
+
+/// Queues a Slack alert about `request_id` (its card's thread and the alerts channel), once
+/// per `key`. `text` is plain text; it must not contain PII.
+void enqueue_alert(
+    pqxx::transaction_base& tx,
+    const std::string& request_id,
+    const std::string& key,
+    const std::string& text
 );
 
 /// `enqueue_job` for several requests in one statement, with an empty key and no payload.
@@ -60,9 +68,9 @@ void rearm_job(pqxx::transaction_base& tx, std::string_view kind, const std::str
 /// take the same job.
 [[nodiscard]] std::optional<job> claim_job(pqxx::connection_base& cx, std::chrono::seconds lease);
 void complete_job(pqxx::connection_base& cx, std::int64_t job_id);
-/// Schedules a retry with exponential backoff and jitter, or moves the job to `dead` after its
-/// last attempt. @return true when the job is now dead.
-bool fail_job(pqxx::connection_base& cx, const job& j, const std::string& error);
+/// Schedules a retry with exponential backoff and jitter, or, after attempt `max_attempts`,
+/// moves the job to `dead` and queues an alert about it. @return true when the job is now dead.
+bool fail_job(pqxx::connection_base& cx, const job& j, const std::string& error, int max_attempts);
 
 struct stored_request {
     pipeline::model::refund_request request;

@@ -407,6 +407,9 @@ const std::vector<key_spec>& keys() {
         k.push_back(integer_key("jobs", "poll_ms", 10, 60'000, [](config& c, std::int64_t v) {
             c.jobs.poll = milliseconds(v);
         }));
+        k.push_back(integer_key("jobs", "max_attempts", 1, 100, [](config& c, std::int64_t v) {
+            c.jobs.max_attempts = static_cast<int>(v);
+        }));
         k.push_back(integer_key(
             "jobs",
             "evidence_ttl_h",

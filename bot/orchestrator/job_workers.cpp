@@ -257,7 +257,8 @@ void job_workers::impl::run_worker() {
         } catch (const std::exception& e) {
             try {
                 auto lease = pool.acquire();
-                const bool dead = postgres::fail_job(lease.get(), *j, e.what());
+                const bool dead =
+                    postgres::fail_job(lease.get(), *j, e.what(), settings.max_attempts);
                 (dead ? jobs_dead : jobs_failed).add({j->kind});
                 log.warn(
                     dead ? "job dead after its last attempt" : "job failed; will retry",

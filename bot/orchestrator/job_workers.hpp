@@ -22,6 +22,7 @@ struct worker_settings {
     std::size_t workers = 2;
     std::chrono::seconds lease{60};        ///< a job not finished by then is taken again
     std::chrono::milliseconds poll{1000};  ///< fallback when no NOTIFY arrives
+    int max_attempts = 8;                  ///< then the job is dead and alerted
     /// AWAITING_EVIDENCE longer than this expires.
     std::chrono::seconds evidence_ttl{7 * 24 * 3600};
     /// How often an idle worker runs the periodic sweeps (expiry, reminders, summaries).

@@ -280,6 +280,34 @@ TEST(stripe, charge_already_refunded_is_terminal_recorded_and_alerted) {
     ) << alerts[0];
 }
 
+// Stripe answers 500 to everything: each job attempt makes its bounded HTTP attempts with one
+// idempotency key, and after jobs.max_attempts the job is a dead letter that operations see.
+TEST(stripe, a_refund_that_keeps_failing_becomes_a_dead_letter_and_is_alerted) {
+    stripe_env env(true, {{"REFUNDBOT_JOBS_MAX_ATTEMPTS", "2"}});
+    env.stripe.add_charge("3201", 2900);
+    env.stripe.fail_next(1000, 500);
+    env.intake(case_a("rf_stripe_dead", "3201"));
+    const auto alerts = env.slack_texts("CALERTS", 1);
+    ASSERT_EQ(alerts.size(), 1U);
+    EXPECT_NE(
+        alerts[0].find("Job execute for rf_stripe_dead stopped after 2 attempts"), std::string::npos
+    ) << alerts[0];
+    EXPECT_EQ(
+        env.db.query("SELECT state || ' ' || attempts FROM jobs WHERE kind = 'execute'"), "dead 2"
+    );
+    EXPECT_EQ(env.stripe.refund_posts(), 6) << "3 HTTP attempts in each of the 2 job attempts";
+    EXPECT_TRUE(env.stripe.refunds().empty());
+    for (const auto& req : env.stripe.received()) {
+        if (req.method == "POST") {
+            EXPECT_EQ(req.header("idempotency-key").value_or(""), "rf_stripe_dead:refund");
+        }
+    }
+    const auto metrics = tests::parse_exposition(tests::http_get(env.svc->port, "/metrics").body);
+    EXPECT_EQ(metrics.samples.at(R"(refundbot_jobs_dead_total{kind="execute"})"), 1);
+    std::this_thread::sleep_for(3s);
+    EXPECT_EQ(env.stripe.refund_posts(), 6) << "a dead letter is not retried";
+}
+
 TEST(stripe, verify_refundable_asks_stripe_first_and_refuses_without_posting) {
     stripe_env env(false, {{"REFUNDBOT_STRIPE_VERIFY_REFUNDABLE", "true"}});
     env.stripe.add_charge("3101", 2900);

@@ -139,14 +139,27 @@ TEST_F(workflow_store, an_expired_lease_is_taken_again_and_failures_back_off_to_
     EXPECT_EQ(again->job_id, first->job_id);
     EXPECT_EQ(again->attempts, 2);
 
-    EXPECT_FALSE(fail_job(cx, *again, "boom"));
+    EXPECT_FALSE(fail_job(cx, *again, "boom", 3));
     EXPECT_EQ(
         db.query("SELECT state || ' ' || (run_after > now() + interval '3 seconds') FROM jobs"),
         "queued true"
     ) << "retried after a backoff";
-    again->attempts = again->max_attempts;
-    EXPECT_TRUE(fail_job(cx, *again, "boom"));
-    EXPECT_EQ(db.query("SELECT state || ' ' || last_error FROM jobs"), "dead boom");
+    again->attempts = 3;
+    EXPECT_TRUE(fail_job(cx, *again, "boom", 3));
+    EXPECT_EQ(
+        db.query(
+            "SELECT state || ' ' || last_error FROM jobs WHERE job_id = " +
+            std::to_string(again->job_id)
+        ),
+        "dead boom"
+    );
+    EXPECT_EQ(
+        db.query(
+            "SELECT job_key || ' | ' || (payload->>'text') FROM jobs WHERE kind = 'slack_alert'"
+        ),
+        "dead:" + again->kind + ":" + std::to_string(again->job_id) + " | Job " + again->kind +
+            " for " + again->request_id + " stopped after 3 attempts: boom"
+    ) << "a dead letter is alerted";
 }
 
 TEST_F(workflow_store, requests_waiting_too_long_for_evidence_expire) {
