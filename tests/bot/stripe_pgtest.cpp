@@ -3,6 +3,7 @@
 #include "adapters/http/url.hpp"
 #include "adapters/stripe/signature.hpp"
 #include "bot/handlers/slack_request.hpp"
+#include "tests/support/dropping_proxy.hpp"
 #include "tests/support/fake_slack.hpp"
 #include "tests/support/fake_stripe.hpp"
 #include "tests/support/pipeline_fixtures.hpp"
@@ -47,11 +48,16 @@ struct stripe_env {
     std::unique_ptr<tests::fake_slack> slack;
     std::unique_ptr<tests::service> svc;
 
+    // Between the service and Stripe, losing requests and answers when a test says so.
+    tests::dropping_proxy network{static_cast<std::uint16_t>(
+        std::stoi(stripe.base_url().substr(stripe.base_url().rfind(':') + 1))
+    )};
+
     explicit stripe_env(bool with_slack = false, tests::env_list extra = {}) {
         tests::env_list env = {
             {"REFUNDBOT_INTAKE_SIGNING_SECRET", intake_secret},
             {"REFUNDBOT_STRIPE_SECRET_KEY", "sk_test_refundbot"},
-            {"REFUNDBOT_STRIPE_API_BASE_URL", stripe.base_url()},
+            {"REFUNDBOT_STRIPE_API_BASE_URL", network.base_url()},
             {"REFUNDBOT_STRIPE_WEBHOOK_SECRET", webhook_secret},
             {"REFUNDBOT_STRIPE_RETRY_BACKOFF_MS", "10"},
             {"REFUNDBOT_STRIPE_REQUEST_TIMEOUT_S", "1"},
@@ -252,6 +258,27 @@ TEST(stripe, server_errors_and_a_lost_answer_still_give_exactly_one_refund) {
         ),
         2
     );
+}
+
+// The network resets one request before it reaches Stripe and loses the answer to the next,
+// which Stripe carried out: the retries reuse one idempotency key, so one refund exists.
+TEST(stripe, connections_reset_before_and_after_stripe_acts_still_give_exactly_one_refund) {
+    stripe_env env;
+    env.stripe.add_charge("2101", 2900);
+    env.network.drop_requests(1);
+    env.network.drop_answers(1);
+    env.intake(case_a("rf_stripe_reset", "2101"));
+    ASSERT_EQ(env.wait_state("rf_stripe_reset", "REFUNDED"), "REFUNDED");
+    EXPECT_EQ(env.network.resets(), 2);
+    EXPECT_EQ(env.stripe.refunds().size(), 1U);
+    EXPECT_EQ(env.stripe.refunded("2101"), 2900);
+    EXPECT_GE(env.stripe.refund_posts(), 2) << "the lost answer's request reached Stripe";
+    for (const auto& req : env.stripe.received()) {
+        if (req.method == "POST") {
+            EXPECT_EQ(req.header("idempotency-key").value_or(""), "rf_stripe_reset:refund");
+        }
+    }
+    EXPECT_EQ(env.audit("rf_stripe_reset"), "EXECUTION_STARTED REFUND_EXECUTED/succeeded");
 }
 
 TEST(stripe, charge_already_refunded_is_terminal_recorded_and_alerted) {
