@@ -21,10 +21,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <deque>
 #include <map>
 #include <random>
+#include <sys/socket.h>
 #include <thread>
 
 namespace refundbot::adapters::http {
@@ -133,12 +135,21 @@ struct client::impl {
     std::thread thread;
     telemetry::logger log{"http"};
 
+    // An idle HTTP/1.1 connection has nothing to read: readable bytes or an end of stream mean
+    // the server closed it (or is closing it), and a request sent on it could be lost.
+    static bool still_open(connection& c) {
+        char byte = 0;
+        const auto n =
+            ::recv(c.lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+
     std::unique_ptr<connection> take_idle(const std::string& origin) {
         auto it = idle.find(origin);
         while (it != idle.end() && !it->second.empty()) {
             auto c = std::move(it->second.back());
             it->second.pop_back();
-            if (clock::now() - c->idle_since < settings.max_idle) {
+            if (clock::now() - c->idle_since < settings.max_idle && still_open(*c)) {
                 return c;
             }
         }
@@ -339,8 +350,10 @@ response client::send(const request& r) {
             continue;
         }
         last_error = outcome.error;
-        // A pooled connection the server closed while idle: the request never arrived.
-        if (outcome.reused && outcome.nothing_received && !stale_retry_used) {
+        // A pooled connection the server closed while idle, so the request never arrived, or
+        // so it seems: a server that acted and then lost the connection looks the same. Only
+        // a request that is safe to repeat is sent again at once.
+        if (outcome.reused && outcome.nothing_received && r.idempotent && !stale_retry_used) {
             stale_retry_used = true;
             --attempt;
             continue;

@@ -49,9 +49,7 @@ struct stripe_env {
     std::unique_ptr<tests::service> svc;
 
     // Between the service and Stripe, losing requests and answers when a test says so.
-    tests::dropping_proxy network{static_cast<std::uint16_t>(
-        std::stoi(stripe.base_url().substr(stripe.base_url().rfind(':') + 1))
-    )};
+    tests::dropping_proxy network{tests::port_of(stripe.base_url())};
 
     explicit stripe_env(bool with_slack = false, tests::env_list extra = {}) {
         tests::env_list env = {

@@ -2,6 +2,7 @@
 // PostgreSQL and the fake Zendesk API.
 #include "adapters/crypto/crypto.hpp"
 #include "pipeline/core/timestamp.hpp"
+#include "tests/support/dropping_proxy.hpp"
 #include "tests/support/fake_orders.hpp"
 #include "tests/support/fake_zendesk.hpp"
 #include "tests/support/pipeline_fixtures.hpp"
@@ -27,6 +28,8 @@ struct zendesk_env {
     tests::scratch_database db;
     tests::fake_zendesk zendesk{
         "Basic " + adapters::crypto::to_base64("agent@example.com/token:zd-test-token")};
+    // Between the service and Zendesk, losing requests and answers when a test says so.
+    tests::dropping_proxy network{tests::port_of(zendesk.base_url())};
     std::unique_ptr<tests::service> svc;
 
     zendesk_env() {
@@ -34,7 +37,7 @@ struct zendesk_env {
             db.url(),
             tests::env_list{
                 {"REFUNDBOT_INTAKE_SIGNING_SECRET", intake_secret},
-                {"REFUNDBOT_ZENDESK_BASE_URL", zendesk.base_url()},
+                {"REFUNDBOT_ZENDESK_BASE_URL", network.base_url()},
                 {"REFUNDBOT_ZENDESK_EMAIL", "agent@example.com"},
                 {"REFUNDBOT_ZENDESK_API_TOKEN", "zd-test-token"},
             }
@@ -122,6 +125,27 @@ TEST(zendesk, an_outage_delays_the_reply_which_arrives_once) {
         ),
         1
     );
+}
+
+// The answer to the first comment is lost after Zendesk stored it: the retry reads the ticket,
+// finds the update's marker tag and does not comment twice.
+TEST(zendesk, a_lost_answer_does_not_post_the_comment_twice) {
+    zendesk_env env;
+    env.zendesk.add_ticket("3103", {});
+    env.network.drop_answers(1, 1);  // the GET passes, the PUT's answer is lost
+    env.intake(request("case_a_request.json", "rf_zd_lost", "3103"));
+    ASSERT_EQ(
+        env.db.wait_for("SELECT state FROM requests WHERE request_id = 'rf_zd_lost'", "REFUNDED"),
+        "REFUNDED"
+    );
+    const auto t = env.await_comments("3103", 2, 40s);
+    std::this_thread::sleep_for(3s);  // a duplicate would come with the next retry
+    EXPECT_EQ(env.zendesk.get("3103").comments.size(), 2U);
+    EXPECT_EQ(env.network.resets(), 1);
+    EXPECT_EQ(
+        env.db.query("SELECT count(*) FROM jobs WHERE kind = 'helpdesk_update' AND attempts >= 2"),
+        "1"
+    ) << "the update whose answer was lost ran again";
 }
 
 constexpr const char* webhook_secret = "zd-webhook-signing-secret";

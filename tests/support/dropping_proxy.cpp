@@ -6,6 +6,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <deque>
 #include <mutex>
 #include <sys/socket.h>
 #include <thread>
@@ -25,26 +26,26 @@ struct dropping_proxy::impl {
     mutable std::mutex mutex;
     std::vector<std::thread> connections;
     std::vector<std::shared_ptr<tcp::socket>> open;
-    int drop_requests = 0;
-    int drop_answers = 0;
+    enum class fate { pass, drop_request, drop_answer };
+    std::deque<fate> plan;  ///< for the next requests, in order; then everything passes
     int resets = 0;
     bool stopping = false;
 
-    enum class fate { pass, drop_request, drop_answer };
-
     fate next_fate() {
         std::lock_guard lock(mutex);
-        if (drop_requests > 0) {
-            --drop_requests;
-            ++resets;
-            return fate::drop_request;
+        if (plan.empty()) {
+            return fate::pass;
         }
-        if (drop_answers > 0) {
-            --drop_answers;
-            ++resets;
-            return fate::drop_answer;
-        }
-        return fate::pass;
+        const auto f = plan.front();
+        plan.pop_front();
+        resets += f == fate::pass ? 0 : 1;
+        return f;
+    }
+
+    void add(int after, int n, fate f) {
+        std::lock_guard lock(mutex);
+        plan.insert(plan.end(), static_cast<std::size_t>(after), fate::pass);
+        plan.insert(plan.end(), static_cast<std::size_t>(n), f);
     }
 
     // Under the mutex: the destructor may be shutting the same socket down.
@@ -135,14 +136,12 @@ dropping_proxy::~dropping_proxy() {
     }
 }
 
-void dropping_proxy::drop_requests(int n) {
-    std::lock_guard lock(impl_->mutex);
-    impl_->drop_requests += n;
+void dropping_proxy::drop_requests(int n, int after) {
+    impl_->add(after, n, impl::fate::drop_request);
 }
 
-void dropping_proxy::drop_answers(int n) {
-    std::lock_guard lock(impl_->mutex);
-    impl_->drop_answers += n;
+void dropping_proxy::drop_answers(int n, int after) {
+    impl_->add(after, n, impl::fate::drop_answer);
 }
 
 int dropping_proxy::resets() const {

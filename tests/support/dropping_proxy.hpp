@@ -16,10 +16,12 @@ public:
     dropping_proxy(const dropping_proxy&) = delete;
     dropping_proxy& operator=(const dropping_proxy&) = delete;
 
-    /// The next `n` requests are never forwarded: the connection is reset.
-    void drop_requests(int n);
-    /// The next `n` requests are forwarded, and the connection is reset instead of answering.
-    void drop_answers(int n);
+    /// After `after` more requests pass, the next `n` are never forwarded: the connection is
+    /// reset. Calls queue up in order.
+    void drop_requests(int n, int after = 0);
+    /// After `after` more requests pass, the next `n` are forwarded, and the connection is reset
+    /// instead of answering.
+    void drop_answers(int n, int after = 0);
     /// Connections reset so far.
     [[nodiscard]] int resets() const;
     /// "http://127.0.0.1:<port>"

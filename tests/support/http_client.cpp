@@ -112,4 +112,8 @@ std::uint16_t free_port() {
     return a.local_endpoint().port();
 }
 
+std::uint16_t port_of(const std::string& base_url) {
+    return static_cast<std::uint16_t>(std::stoi(base_url.substr(base_url.rfind(':') + 1)));
+}
+
 }  // namespace refundbot::tests

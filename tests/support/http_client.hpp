@@ -52,4 +52,7 @@ private:
 /// A port nobody listens on right now (bind to 0, read, close).
 std::uint16_t free_port();
 
+/// The port of a loopback base URL ("http://127.0.0.1:4321" -> 4321).
+std::uint16_t port_of(const std::string& base_url);
+
 }  // namespace refundbot::tests

@@ -2,6 +2,7 @@
 // `openssl s_server` for TLS verification.
 #include "adapters/http/client.hpp"
 #include "adapters/http/url.hpp"
+#include "tests/support/dropping_proxy.hpp"
 #include "tests/support/fake_http_server.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
@@ -169,6 +170,27 @@ TEST(http_client, a_slow_reply_times_out_and_a_post_is_not_sent_twice) {
         EXPECT_NE(std::string(e.what()).find("not retried"), std::string::npos) << e.what();
     }
     EXPECT_EQ(api.received().size(), 1U);
+}
+
+// The answer to a POST on a kept-alive connection is lost after the server acted. That looks
+// like a connection the server had closed while idle, but the POST must not go out again.
+TEST(http_client, a_post_whose_answer_is_lost_on_a_reused_connection_is_not_sent_again) {
+    tests::fake_http_server api([](const auto&) { return http_response::json(200, "{}"); });
+    tests::dropping_proxy network(tests::port_of(api.base_url()));
+    network.drop_answers(1, 1);
+    http::client client(quick());
+    EXPECT_EQ(client.send(call("GET", network.base_url() + "/first")).status, 200);
+    EXPECT_THROW(
+        (void)client.send(call("POST", network.base_url() + "/act")), http::transport_error
+    );
+    EXPECT_EQ(api.received().size(), 2U) << "GET once, POST once";
+    EXPECT_EQ(client.connections_opened(), 1U);
+
+    // A GET is safe to repeat: the same loss is retried at once.
+    network.drop_answers(1, 1);
+    EXPECT_EQ(client.send(call("GET", network.base_url() + "/a")).status, 200);
+    EXPECT_EQ(client.send(call("GET", network.base_url() + "/b", true)).status, 200);
+    EXPECT_EQ(api.received().size(), 5U) << "the lost GET went out twice";
 }
 
 TEST(http_client, rejects_plain_http_to_a_remote_host_before_connecting) {
