@@ -82,7 +82,7 @@ status=0
 ctest --test-dir "$build" --output-on-failure --timeout 300 "$@" || status=$?
 
 # No secret and no email address in anything refundbot printed during the run. A full run
-# starts hundreds of refundbot processes; fewer logs would mean the scan is looking elsewhere.
+# starts over 120 refundbot processes; fewer logs would mean the scan is looking elsewhere.
 min_logs=100
 [ $# -gt 0 ] && min_logs=0
 "$root/tests/scan_logs.sh" "$TMPDIR" "$min_logs" || status=1

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
@@ -151,13 +152,14 @@ struct request_store::pending {
         const std::string& payload,
         const boost::asio::any_io_executor& ex
     )
-        : request(r), source_event_id(event_id), payload_json(payload), done(ex, 1) {}
+        : request(r), source_event_id(event_id), payload_json(payload), executor(ex), done(ex, 1) {}
 
     const pipeline::model::refund_request& request;
     const std::string& source_event_id;
     const std::string& payload_json;
     intake_outcome outcome;
     std::exception_ptr error;
+    boost::asio::any_io_executor executor;  ///< the waiting intake's
     boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> done;
 };
 
@@ -167,8 +169,8 @@ boost::asio::awaitable<intake_outcome> request_store::async_intake(
     const std::string& payload_json
 ) {
     auto ex = co_await boost::asio::this_coro::executor;
-    // Shared with the writer, which may still be inside try_send (holding the channel's
-    // mutex) when this intake resumes and returns.
+    // Shared with the writer's wake-up, which runs on this intake's executor and keeps the
+    // item (and its channel) alive until try_send has returned.
     auto item = std::make_shared<pending>(request, source_event_id, payload_json, ex);
     bool lead = false;
     {
@@ -215,7 +217,7 @@ boost::asio::awaitable<void> request_store::write_batches() {
             }
         }
         for (const auto& p : batch) {
-            p->done.try_send(boost::system::error_code{});
+            boost::asio::post(p->executor, [p] { p->done.try_send(boost::system::error_code{}); });
         }
     }
 }
