@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <exception>
 #include <memory>
+#include <stdexcept>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -211,9 +212,11 @@ boost::asio::awaitable<void> request_store::write_batches() {
                 items.push_back(p.get());
             }
             co_await db_.async_run([&](pqxx::connection_base& cx) { store(cx, items); });
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
+            // One exception object each: waiters on other threads rethrow and read theirs,
+            // and a shared one would be freed by whichever finishes last.
             for (const auto& p : batch) {
-                p->error = std::current_exception();
+                p->error = std::make_exception_ptr(std::runtime_error(e.what()));
             }
         }
         for (const auto& p : batch) {
