@@ -30,7 +30,7 @@ done
 bad=$(grep -rnE '#include *[<"](adapters/|bot/|pqxx|boost/beast|boost/asio|spdlog|openssl|toml)' pipeline)
 [ -z "$bad" ] || fail "pipeline/ must stay pure:"$'\n'"$bad"
 
-bad=$(grep -rnE 'std::(cout|cerr)' bot adapters pipeline | grep -vE '^bot/(main\.cpp|app/commands\.cpp|app/decide_command\.cpp|app/audit_command\.cpp):')
+bad=$(grep -rnE 'std::(cout|cerr)' bot adapters pipeline | grep -vE '^bot/(main\.cpp|app/commands\.cpp|app/decide_command\.cpp|app/audit_command\.cpp|app/replay_command\.cpp):')
 [ -z "$bad" ] || fail "console output outside the CLI (use the logger):"$'\n'"$bad"
 
 exit $status

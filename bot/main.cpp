@@ -2,6 +2,7 @@
 #include "bot/app/audit_command.hpp"
 #include "bot/app/commands.hpp"
 #include "bot/app/decide_command.hpp"
+#include "bot/app/replay_command.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -50,6 +51,25 @@ int main(int argc, char** argv) {
     decide_cmd->add_option("--policy", decide.policy_file, "Policy JSON")->capture_default_str();
     decide_cmd->add_flag("--json", decide.json, "Print the report as JSON");
 
+    replay_options replay;
+    auto* replay_cmd = cli.add_subcommand(
+        "replay",
+        "Re-run the pipeline with a policy on recorded requests and report what would change "
+        "(read-only)"
+    );
+    replay_cmd->add_option("--policy", replay.policy_file, "Policy JSON to replay")->required();
+    replay_cmd->add_option("--reasoner", replay.reasoner, "rules, openai or anthropic (uses [llm])")
+        ->capture_default_str();
+    replay_cmd->add_option(
+        "--prompt-version", replay.prompt_version, "Prompt version the model reasoner must use"
+    );
+    replay_cmd->add_option("--since", replay.since, "Received on or after (YYYY-MM-DD, UTC)");
+    replay_cmd->add_option("--until", replay.until, "Received before (YYYY-MM-DD, UTC)");
+    replay_cmd->add_option("--source", replay.source, "Only this source (zendesk, shopify, ...)");
+    replay_cmd->add_option("--format", replay.format, "table, json or csv")->capture_default_str();
+    replay_cmd->add_option("--out", replay.out, "Also write a self-contained HTML report");
+    replay_cmd->add_option("-c,--config", replay.config_file, config_help);
+
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -79,6 +99,9 @@ int main(int argc, char** argv) {
     }
     if (decide_cmd->parsed()) {
         return run_decide(decide);
+    }
+    if (replay_cmd->parsed()) {
+        return run_replay(replay);
     }
     if (version_cmd->parsed()) {
         return run_version();

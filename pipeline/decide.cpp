@@ -46,7 +46,10 @@ decision_outcome decide(
         o.prompt_version = std::move(output.prompt_version);
         o.ai_unavailable = std::move(output.unavailable);
     }
-    o.gate = approval::decide_route(o.evaluation, o.guarded, o.risk, policy);
+    auto bot = approval::decide_route(o.evaluation, o.guarded, o.risk, policy);
+    o.bot_route = bot.route;
+    o.segment = approval::match_segment(request, policy);
+    o.gate = approval::apply_mode(std::move(bot), o.segment.mode);
     return o;
 }
 
@@ -156,6 +159,21 @@ std::string report_json(const decision_outcome& o) {
         w.value(r);
     }
     w.end_array().end_object();
+    w.key("autonomy")
+        .begin_object()
+        .key("mode")
+        .value(policy::to_string(o.segment.mode))
+        .key("segment")
+        .value(o.segment.segment)
+        .key("category")
+        .value(o.segment.category)
+        .key("amount_band")
+        .value(o.segment.amount_band)
+        .key("source")
+        .value(o.segment.source)
+        .key("bot_route")
+        .value(approval::to_string(o.bot_route))
+        .end_object();
     w.key("route").value(approval::to_string(o.gate.route)).key("route_reasons").begin_array();
     for (const auto& r : o.gate.reasons) {
         w.value(r);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "pipeline/approval/autonomy.hpp"
 #include "pipeline/approval/gate.hpp"
 #include "pipeline/model/claims.hpp"
 #include "pipeline/model/enriched_context.hpp"
@@ -29,11 +30,15 @@ struct decision_outcome {
     std::vector<reasoning::model_call> model_calls;
     std::string prompt_version;
     std::string ai_unavailable;
+    /// The route the bot would take on its own, before the segment's mode; equal to
+    /// gate.route in live mode, while in shadow mode gate.route is always MANUAL_REVIEW.
+    approval::route bot_route = approval::route::manual_review;
+    approval::segment_match segment;
     approval::gate_result gate;
 };
 
 /// The seed's orchestrator, pure: claims -> risk -> policy; a hard block denies without asking
-/// the reasoner; otherwise reasoner -> guard -> gate.
+/// the reasoner; otherwise reasoner -> guard -> gate; then the segment's autonomy mode.
 [[nodiscard]] decision_outcome decide(
     const model::refund_request& request,
     const model::enriched_context& context,

@@ -1,6 +1,7 @@
 #include "adapters/postgres/review_store.hpp"
 
 #include "adapters/postgres/audit_log.hpp"
+#include "adapters/postgres/quality_store.hpp"
 #include "adapters/postgres/workflow_store.hpp"
 
 #include <pqxx/pqxx>
@@ -11,10 +12,6 @@ using pipeline::workflow::request_state;
 namespace workflow = pipeline::workflow;
 
 namespace {
-
-constexpr const char* human_decision_events =
-    "('REVIEW_APPROVED', 'REVIEW_DENIED', 'EVIDENCE_REQUESTED', 'REPLACEMENT_OFFERED', "
-    "'STORE_CREDIT_OFFERED')";
 
 std::optional<human_decision> last_decision(pqxx::transaction_base& tx, const std::string& id) {
     const auto r = tx.exec_params(
@@ -106,23 +103,17 @@ refund_stats stats_between(
          )) {
         s.refunded[row[0].as<std::string>()] = row[1].as<std::int64_t>();
     }
-    // Time from SENT_TO_REVIEW to the human decision, and whether the human agreed with the
-    // recommendation the card showed.
+    // Time from SENT_TO_REVIEW to the human decision.
     const auto human = tx.exec_params(
         std::string(
-            "WITH d AS (SELECT a.request_id, a.event, extract(epoch FROM a.occurred_at - "
+            "WITH d AS (SELECT extract(epoch FROM a.occurred_at - "
             "  (SELECT max(s.occurred_at) FROM audit_log s WHERE s.request_id = a.request_id AND "
-            "   s.event = 'SENT_TO_REVIEW' AND s.seq < a.seq)) AS wait_s, "
-            "  (SELECT report->'decision'->>'decision' FROM decisions WHERE request_id = "
-            "a.request_id) AS ai "
+            "   s.event = 'SENT_TO_REVIEW' AND s.seq < a.seq)) AS wait_s "
             "  FROM audit_log a WHERE a.occurred_at >= $1 AND a.occurred_at < $2 AND "
             "  a.actor LIKE 'human:%' AND a.event IN "
         ) + human_decision_events +
             ") SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_s), "
-            "percentile_cont(0.9) WITHIN GROUP (ORDER BY wait_s), "
-            "count(*) FILTER (WHERE event IN ('REVIEW_APPROVED', 'REVIEW_DENIED')), "
-            "count(*) FILTER (WHERE (event = 'REVIEW_APPROVED' AND ai = 'APPROVE') OR "
-            "(event = 'REVIEW_DENIED' AND ai = 'DENY')) FROM d",
+            "percentile_cont(0.9) WITHIN GROUP (ORDER BY wait_s) FROM d",
         from,
         to
     );
@@ -130,8 +121,7 @@ refund_stats stats_between(
         s.median_decision_s = human[0][0].as<double>();
         s.p90_decision_s = human[0][1].as<double>();
     }
-    s.human_decisions = human[0][2].as<std::int64_t>();
-    s.agreed_with_ai = human[0][3].as<std::int64_t>();
+    tally_agreement(tx, from, to, s.agreement);
     for (const auto& row : tx.exec_params(
              "SELECT d.report->'decision'->>'category' AS c, count(*) FROM decisions d JOIN "
              "requests r USING (request_id) WHERE r.received_at >= $1 AND r.received_at < $2 AND "

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "pipeline/quality/agreement.hpp"
 #include "pipeline/workflow/state_machine.hpp"
 
 #include <chrono>
@@ -15,6 +16,11 @@ class connection_base;
 }  // namespace pqxx
 
 namespace refundbot::adapters::postgres {
+
+/// The audit events that record a person's decision on a review, as an SQL list.
+inline constexpr const char* human_decision_events =
+    "('REVIEW_APPROVED', 'REVIEW_DENIED', 'EVIDENCE_REQUESTED', 'REPLACEMENT_OFFERED', "
+    "'STORE_CREDIT_OFFERED')";
 
 /// Adds a job in a transaction of its own (see enqueue_job). @return false, adding nothing, when
 /// `request_id` is given and no such request exists.
@@ -135,8 +141,6 @@ struct refund_stats {
     // Daily summary extras.
     std::optional<double> median_decision_s;
     std::optional<double> p90_decision_s;
-    std::int64_t human_decisions = 0;
-    std::int64_t agreed_with_ai = 0;
     std::vector<std::pair<std::string, std::int64_t>> top_categories;
     std::optional<std::string> oldest_pending;  ///< request id and age
     // Language model use (zero when decisions are made by the rules reasoner).
@@ -144,6 +148,9 @@ struct refund_stats {
     std::int64_t ai_failed_calls = 0;  ///< failed or invalid answers
     std::int64_t ai_unavailable = 0;   ///< decisions a human took because the model gave none
     std::int64_t ai_cost_microusd = 0;
+    /// The bot's verdicts on the decisions in the range against what people decided (shadow
+    /// mode's measure); finish it with the policy's autonomy bar.
+    pipeline::quality::agreement_tally agreement;
 };
 
 /// Stats for the last `window`.

@@ -289,6 +289,7 @@ request_state apply_decision(
     const std::string& request_id,
     int version,
     const pipeline::decision_outcome& outcome,
+    const pipeline::model::enriched_context& context,
     bool post_review_card
 ) {
     pqxx::work tx(cx);
@@ -320,18 +321,28 @@ request_state apply_decision(
             c.response_body
         );
     }
+    const auto& seg = outcome.segment;
     tx.exec_params(
-        "INSERT INTO decisions (request_id, policy_version, route, risk_score, reasoner, report) "
-        "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (request_id) DO UPDATE SET "
+        "INSERT INTO decisions (request_id, policy_version, route, risk_score, reasoner, report, "
+        "context, mode, bot_route, segment, category, amount_band) VALUES ($1, $2, $3, $4, $5, "
+        "$6::jsonb, $7::jsonb, $8, $9, $10, $11, $12) ON CONFLICT (request_id) DO UPDATE SET "
         "policy_version = EXCLUDED.policy_version, route = EXCLUDED.route, risk_score = "
-        "EXCLUDED.risk_score, "
-        "reasoner = EXCLUDED.reasoner, report = EXCLUDED.report, decided_at = now()",
+        "EXCLUDED.risk_score, reasoner = EXCLUDED.reasoner, report = EXCLUDED.report, context = "
+        "EXCLUDED.context, mode = EXCLUDED.mode, bot_route = EXCLUDED.bot_route, segment = "
+        "EXCLUDED.segment, category = EXCLUDED.category, amount_band = EXCLUDED.amount_band, "
+        "decided_at = now()",
         request_id,
         outcome.policy_version,
         std::string(pipeline::approval::to_string(outcome.gate.route)),
         outcome.risk.score,
         outcome.reasoner_called ? std::optional(outcome.reasoner) : std::nullopt,
-        pipeline::report_json(outcome)
+        pipeline::report_json(outcome),
+        pipeline::model::context_json(context, current.request.order.exponent),
+        std::string(pipeline::policy::to_string(seg.mode)),
+        std::string(pipeline::approval::to_string(outcome.bot_route)),
+        seg.segment,
+        seg.category,
+        seg.amount_band
     );
     auto decided = event_for(
         request_id, "DECISION_MADE", outcome.reasoner_called ? "ai:" + outcome.reasoner : "system"

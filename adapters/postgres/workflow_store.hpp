@@ -112,8 +112,9 @@ void listen_for_jobs(
     pipeline::workflow::audit_record event
 );
 
-/// Stores a decision and moves the request RECEIVED -> DECIDED -> its route's state, with the
-/// audit events, in one transaction; enqueues the execute job for an auto-approval, and the
+/// Stores a decision with the enrichment it was made from (what a replay re-reads) and moves
+/// the request RECEIVED -> DECIDED -> its route's state, with the audit events, in one
+/// transaction; enqueues the execute job for an auto-approval, and the
 /// Slack review card job for a manual review when `post_review_card`. A request that is no
 /// longer RECEIVED (the job ran twice) is left alone. @return the new state.
 pipeline::workflow::request_state apply_decision(
@@ -121,6 +122,7 @@ pipeline::workflow::request_state apply_decision(
     const std::string& request_id,
     int version,
     const pipeline::decision_outcome& outcome,
+    const pipeline::model::enriched_context& context,
     bool post_review_card = false
 );
 

@@ -193,6 +193,15 @@ json::object review_card(const refund_request& r, const json::value& report, con
         }
     }
     ctx["ai_reasons"] = reasons;
+    // Shadow mode: the reviewer sees what the bot would have done alone.
+    if (const auto* autonomy = at(report, "autonomy");
+        autonomy != nullptr && str(at(*autonomy, "mode")) == "shadow") {
+        const auto segment = str(at(*autonomy, "segment"));
+        ctx["shadow"] = "Shadow mode" + (segment.empty() ? "" : " (segment " + segment + ")") +
+                        ": on its own the bot would have routed this to *" +
+                        str(at(*autonomy, "bot_route")) +
+                        "*. Your decision is compared with it in `/refund stats`.";
+    }
     std::string actions;
     if (const auto* list = at(d, "recommended_actions"); list != nullptr && list->is_array()) {
         for (const auto& a : list->get_array()) {

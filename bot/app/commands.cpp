@@ -3,10 +3,6 @@
 
 #include "adapters/crypto/crypto.hpp"
 #include "adapters/http/client.hpp"
-#include "adapters/llm/anthropic_messages.hpp"
-#include "adapters/llm/model_reasoner.hpp"
-#include "adapters/llm/openai_chat.hpp"
-#include "adapters/llm/strict_schema.hpp"
 #include "adapters/orders/first_answer.hpp"
 #include "adapters/orders/http_lookup.hpp"
 #include "adapters/postgres/database.hpp"
@@ -19,6 +15,7 @@
 #include "adapters/telemetry/metrics.hpp"
 #include "bot/app/config.hpp"
 #include "bot/app/integrations.hpp"
+#include "bot/app/model_stack.hpp"
 #include "bot/app/version.hpp"
 #include "bot/handlers/health.hpp"
 #include "bot/handlers/intake_webhook.hpp"
@@ -62,48 +59,6 @@ namespace postgres = adapters::postgres;
 namespace telemetry = adapters::telemetry;
 
 namespace {
-
-// A one-line template file without its trailing newline.
-std::string trimmed(std::string_view text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-        text.remove_suffix(1);
-    }
-    return std::string(text);
-}
-
-// Loads the config or prints every problem; nullopt means "exit 2".
-std::optional<config> load_or_report(const std::optional<std::string>& config_file) {
-    const auto env = process_environment();
-    auto result = load_config(config_path(config_file, env), env);
-    if (!result.value) {
-        for (const auto& e : result.errors) {
-            std::cerr << e << '\n';
-        }
-        std::cerr << "refundbot: invalid configuration (" << result.errors.size() << " problem"
-                  << (result.errors.size() == 1 ? "" : "s") << ")\n";
-    }
-    return std::move(result.value);
-}
-
-// Reads the policy file; problems go to stderr as `file: json.path: message`.
-std::optional<pipeline::policy::refund_policy> load_policy(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        std::cerr << file << ": cannot read the policy file (policy.file)\n";
-        return std::nullopt;
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    pipeline::core::json_errors errors;
-    const auto doc = pipeline::core::parse_json_text(ss.str(), errors);
-    auto parsed = doc ? pipeline::policy::parse_policy(*doc)
-                      : pipeline::core::parsed<pipeline::policy::refund_policy>{};
-    errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
-    for (const auto& e : errors) {
-        std::cerr << file << ": " << e << '\n';
-    }
-    return std::move(parsed.value);
-}
 
 // Sandbox mode's Slack workspace: a bot token and signing secret made for this run only, the
 // configured channels, and the reviewers the console can act as.
@@ -207,6 +162,40 @@ void register_service_metrics(telemetry::metrics_registry& metrics, const postgr
 
 }  // namespace
 
+// Loads the config or prints every problem; nullopt means "exit 2".
+std::optional<config> load_or_report(const std::optional<std::string>& config_file) {
+    const auto env = process_environment();
+    auto result = load_config(config_path(config_file, env), env);
+    if (!result.value) {
+        for (const auto& e : result.errors) {
+            std::cerr << e << '\n';
+        }
+        std::cerr << "refundbot: invalid configuration (" << result.errors.size() << " problem"
+                  << (result.errors.size() == 1 ? "" : "s") << ")\n";
+    }
+    return std::move(result.value);
+}
+
+// Reads the policy file; problems go to stderr as `file: json.path: message`.
+std::optional<pipeline::policy::refund_policy> load_policy(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::cerr << file << ": cannot read the policy file (policy.file)\n";
+        return std::nullopt;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    pipeline::core::json_errors errors;
+    const auto doc = pipeline::core::parse_json_text(ss.str(), errors);
+    auto parsed = doc ? pipeline::policy::parse_policy(*doc)
+                      : pipeline::core::parsed<pipeline::policy::refund_policy>{};
+    errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
+    for (const auto& e : errors) {
+        std::cerr << file << ": " << e << '\n';
+    }
+    return std::move(parsed.value);
+}
+
 int run_serve(const std::optional<std::string>& config_file) {
     const auto cfg = load_or_report(config_file);
     if (!cfg) {
@@ -290,7 +279,8 @@ int run_serve(const std::optional<std::string>& config_file) {
                 cfg->review.remind_after,
                 cfg->review.escalate_after,
                 std::chrono::seconds(300),
-                cfg->slack.alerts_channel},
+                cfg->slack.alerts_channel,
+                {policy->autonomy.agreement_floor, policy->autonomy.min_cases}},
             *slack_api
         );
     } else {
@@ -369,49 +359,22 @@ int run_serve(const std::optional<std::string>& config_file) {
         );
     }
     adapters::orders::first_answer order_source(order_sources);
-    // The model gets its own client: its timeouts are long and its retries its own.
-    adapters::http::client_settings llm_http;
-    llm_http.connect_timeout =
-        std::min<std::chrono::milliseconds>(cfg->llm.timeout, std::chrono::seconds(5));
-    llm_http.request_timeout = cfg->llm.timeout;
-    llm_http.max_attempts = cfg->llm.max_attempts;
-    llm_http.max_retry_after = std::chrono::seconds(10);
-    std::optional<adapters::http::client> llm_client;
-    std::unique_ptr<pipeline::ports::language_model> language_model;
-    std::optional<adapters::llm::model_reasoner> model_reasoner;
-    if (cfg->llm.uses_model()) {
-        llm_client.emplace(llm_http);
-        auto settings = cfg->llm.model;
-        settings.schema = adapters::llm::strict_schema(contract_schema);
-        if (cfg->llm.provider == "anthropic") {
-            language_model = std::make_unique<adapters::llm::anthropic_messages>(
-                *llm_client, std::move(settings)
-            );
-        } else {
-            language_model =
-                std::make_unique<adapters::llm::openai_chat>(*llm_client, std::move(settings));
-        }
-        auto guardrails = cfg->llm.guardrails;
-        guardrails.prompts = {
-            trimmed(templates::get("prompts/version.txt")),
-            std::string(templates::get("prompts/system.txt")),
-            std::string(templates::get("prompts/user.txt")),
-        };
-        model_reasoner.emplace(*language_model, contract, std::move(guardrails));
+    const auto model = make_model_stack(cfg->llm, contract, contract_schema);
+    if (model) {
         metrics.gauge(
             "refundbot_ai_circuit_open",
             "1 while the language model is skipped after consecutive failures.",
             {"provider"},
-            [&model_reasoner, provider = cfg->llm.provider] {
+            [&model, provider = cfg->llm.provider] {
                 return std::vector<adapters::telemetry::gauge_sample>{
-                    {{provider}, model_reasoner->circuit_open() ? 1.0 : 0.0}};
+                    {{provider}, model->reasoner->circuit_open() ? 1.0 : 0.0}};
             }
         );
         log.info(
             "decisions are reasoned by a language model",
             {{"provider", cfg->llm.provider},
              {"model", cfg->llm.model.model},
-             {"prompt_version", trimmed(templates::get("prompts/version.txt"))}}
+             {"prompt_version", model->prompt_version}}
         );
     }
     orchestrator::job_workers workers(
@@ -422,8 +385,7 @@ int run_serve(const std::optional<std::string>& config_file) {
         metrics,
         std::move(extensions),
         orchestrator::decide_helpers{
-            order_sources.empty() ? nullptr : &order_source,
-            model_reasoner ? &*model_reasoner : nullptr}
+            order_sources.empty() ? nullptr : &order_source, model ? &*model->reasoner : nullptr}
     );
     register_service_metrics(metrics, db);
 

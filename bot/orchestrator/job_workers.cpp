@@ -1,6 +1,7 @@
 #include "bot/orchestrator/job_workers.hpp"
 
 #include "adapters/postgres/connection_pool.hpp"
+#include "adapters/postgres/quality_store.hpp"
 #include "adapters/postgres/review_store.hpp"
 #include "adapters/postgres/workflow_store.hpp"
 #include "adapters/telemetry/log.hpp"
@@ -113,6 +114,8 @@ struct job_workers::impl {
     std::atomic<std::int64_t> next_sweep_ms{0};
     std::atomic<std::int64_t> reviews_pending{0};
     std::atomic<std::int64_t> oldest_review_s{0};
+    pipeline::quality::agreement_report agreement_7d;  ///< guarded by mutex
+    std::atomic<bool> autonomy_recorded{false};
 };
 
 // Idle workers sweep at most once a minute per process; SKIP LOCKED keeps concurrent sweeps
@@ -140,6 +143,20 @@ void job_workers::impl::expire_waiting_requests() {
         const auto backlog = postgres::current_review_backlog(lease.get());
         reviews_pending = backlog.pending;
         oldest_review_s = backlog.oldest_seconds;
+        if (!autonomy_recorded) {
+            // Once per process: the first policy served with a changed mode audits the change.
+            for (const auto& e : postgres::record_autonomy_modes(lease.get(), policy)) {
+                log.info(
+                    "autonomy mode changed",
+                    {{"event", e}, {"policy_version", policy.policy_version}}
+                );
+            }
+            autonomy_recorded = true;
+        }
+        const auto agreement =
+            postgres::agreement_since(lease.get(), std::chrono::hours(24 * 7)).finish({});
+        std::lock_guard lock(mutex);
+        agreement_7d = agreement;
     } catch (const std::exception& e) {
         log.warn("periodic sweep failed", {{"error", e.what()}});
     }
@@ -200,7 +217,7 @@ void job_workers::impl::run_job(const postgres::job& j) {
         }
         const auto outcome = pipeline::decide(request, context, policy, *reasoner, contract);
         const auto state = postgres::apply_decision(
-            cx, j.request_id, stored.version, outcome, settings.post_review_cards
+            cx, j.request_id, stored.version, outcome, context, settings.post_review_cards
         );
         count_model_use(j.request_id, outcome);
         log.info(
@@ -320,6 +337,60 @@ job_workers::job_workers(
         [state] {
             return std::vector<adapters::telemetry::gauge_sample>{
                 {{}, static_cast<double>(state->oldest_review_s.load())}};
+        }
+    );
+    // Shadow mode's measure, by dimension; updated by the periodic sweep.
+    const auto by_dimension = [state](bool ratio) {
+        std::lock_guard lock(state->mutex);
+        const auto& r = state->agreement_7d;
+        std::vector<adapters::telemetry::gauge_sample> out;
+        const auto add = [&](const std::string& dimension,
+                             const std::string& value,
+                             const pipeline::quality::agreement_cell& c) {
+            if (c.compared > 0 || !ratio) {
+                out.push_back(
+                    {{dimension, value}, ratio ? c.rate() : static_cast<double>(c.compared)}
+                );
+            }
+        };
+        add("overall", "all", r.overall);
+        for (const auto& [dimension, cells] :
+             {std::pair{"category", &r.by_category},
+              std::pair{"amount_band", &r.by_amount_band},
+              std::pair{"source", &r.by_source},
+              std::pair{"rule", &r.by_rule}}) {
+            for (const auto& [value, cell] : *cells) {
+                add(dimension, value, cell);
+            }
+        }
+        return out;
+    };
+    metrics.gauge(
+        "refundbot_agreement_ratio",
+        "Share of the last 7 days' decisions, where a person approved or denied and the bot did "
+        "not abstain, on which the bot's verdict matched the person's.",
+        {"dimension", "value"},
+        [by_dimension] { return by_dimension(true); }
+    );
+    metrics.gauge(
+        "refundbot_agreement_compared",
+        "Decisions of the last 7 days behind refundbot_agreement_ratio.",
+        {"dimension", "value"},
+        [by_dimension] { return by_dimension(false); }
+    );
+    metrics.gauge(
+        "refundbot_calibration_agreement_ratio",
+        "Agreement of the last 7 days by the AI's confidence bucket (reliability table).",
+        {"bucket"},
+        [state] {
+            std::lock_guard lock(state->mutex);
+            std::vector<adapters::telemetry::gauge_sample> out;
+            for (const auto& b : state->agreement_7d.calibration) {
+                if (b.compared > 0) {
+                    out.push_back({{pipeline::quality::bucket_label(b)}, b.rate()});
+                }
+            }
+            return out;
         }
     );
 }

@@ -24,6 +24,17 @@ using pipeline::workflow::request_state;
 
 namespace {
 
+// The agreement statistics as mrkdwn lines for /refund stats and the daily summary.
+std::string quality_text(
+    const pipeline::quality::agreement_report& r, const pipeline::quality::autonomy_bar& bar
+) {
+    std::string text;
+    for (const auto& [label, line] : pipeline::quality::agreement_lines(r, bar, 5)) {
+        text += "*" + label + ":* " + line + "\n";
+    }
+    return text;
+}
+
 const adapters::telemetry::logger& log() {
     static const adapters::telemetry::logger l("slack");
     return l;
@@ -491,10 +502,8 @@ void slack_review_jobs::summarize(const postgres::job& j, pqxx::connection_base&
         {"refunded", refunded_text(s.refunded)},
         {"median_decision", duration_text(s.median_decision_s)},
         {"p90_decision", duration_text(s.p90_decision_s)},
-        {"agreement",
-         s.human_decisions == 0 ? std::string("n/a (no human decisions)")
-                                : percent(s.agreed_with_ai, s.human_decisions) + " of " +
-                                      std::to_string(s.human_decisions)},
+        {"quality",
+         quality_text(s.agreement.finish(settings_.autonomy_bar), settings_.autonomy_bar)},
         {"execution_failures", std::to_string(s.execution_failures)},
         {"top_categories", categories.empty() ? std::string("none") : categories},
         {"oldest_pending", s.oldest_pending.value_or("none")},
@@ -567,6 +576,8 @@ void slack_review_jobs::command(const postgres::job& j, pqxx::connection_base& c
             {"awaiting_evidence", std::to_string(s.awaiting_evidence)},
             {"refunded", refunded_text(s.refunded)},
             {"execution_failures", std::to_string(s.execution_failures)},
+            {"quality",
+             quality_text(s.agreement.finish(settings_.autonomy_bar), settings_.autonomy_bar)},
         }));
         return;
     }

@@ -2,6 +2,7 @@
 
 #include "bot/orchestrator/job_workers.hpp"
 #include "pipeline/approval/authority.hpp"
+#include "pipeline/quality/agreement.hpp"
 
 #include <chrono>
 #include <map>
@@ -25,6 +26,8 @@ struct slack_review_settings {
     std::chrono::seconds escalate_after{24 * 3600};
     std::chrono::seconds group_cache_ttl{300};
     std::string alerts_channel;  ///< empty: alerts go only to the card's thread
+    /// The policy's bar for recommending a segment for live auto-approval.
+    pipeline::quality::autonomy_bar autonomy_bar;
 };
 
 /// The Slack review loop as jobs: post review cards, act on clicks and the deny modal (after

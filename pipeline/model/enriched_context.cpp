@@ -1,5 +1,8 @@
 #include "pipeline/model/enriched_context.hpp"
 
+#include "pipeline/core/json_writer.hpp"
+#include "pipeline/core/money.hpp"
+
 #include <boost/json/value.hpp>
 
 namespace refundbot::pipeline::model {
@@ -25,8 +28,9 @@ core::parsed<enriched_context> parse_enriched_context(const json::value& v, int 
         return {std::nullopt, rd.take_errors()};
     }
     rd.reject_unknown(
-        *root, "", {"customer_stats", "delivery", "risk", "policy_flags", "prior_refunds"}
+        *root, "", {"customer_stats", "delivery", "risk", "policy_flags", "prior_refunds", "gaps"}
     );
+    c.gaps = rd.strings(*root, "", "gaps", true).value_or(std::vector<std::string>{});
     constexpr std::int64_t big = 1'000'000'000;
 
     if (const auto* s = rd.object(*root, "", "customer_stats", true)) {
@@ -135,6 +139,82 @@ core::parsed<enriched_context> parse_enriched_context(const json::value& v, int 
         return {std::nullopt, rd.take_errors()};
     }
     return {std::move(c), {}};
+}
+
+std::string context_json(const enriched_context& c, int exponent) {
+    core::json_writer w;
+    const auto amount = [&](std::int64_t minor) { return core::format_decimal(minor, exponent); };
+    const auto time = [&](const std::optional<core::timestamp>& t) -> core::json_writer& {
+        return t ? w.value(core::format_rfc3339(*t)) : w.null();
+    };
+    w.begin_object();
+    if (c.has_stats) {
+        const auto& s = c.stats;
+        w.key("customer_stats")
+            .begin_object()
+            .key("lifetime_orders")
+            .value(s.lifetime_orders)
+            .key("lifetime_spend")
+            .value(amount(s.lifetime_spend))
+            .key("refund_count_180d")
+            .value(s.refund_count_180d)
+            .key("refund_amount_180d")
+            .value(amount(s.refund_amount_180d))
+            .key("requests_24h")
+            .value(s.requests_24h);
+        if (s.chargeback_count_365d) {
+            w.key("chargeback_count_365d").value(*s.chargeback_count_365d);
+        }
+        if (s.account_age_days) {
+            w.key("account_age_days").value(*s.account_age_days);
+        }
+        w.end_object();
+    }
+    const auto& d = c.delivery;
+    w.key("delivery").begin_object().key("status").value(d.status).key("carrier").value(d.carrier);
+    if (d.delivered_at) {
+        w.key("delivered_at");
+        time(d.delivered_at);
+    }
+    w.key("scans").begin_array();
+    for (const auto& s : d.scans) {
+        w.begin_object().key("status").value(s.status).key("location").value(s.location);
+        if (s.at) {
+            w.key("at");
+            time(s.at);
+        }
+        w.end_object();
+    }
+    w.end_array().end_object();
+    if (c.risk) {
+        w.key("risk").begin_object().key("risk_score").value(c.risk->risk_score);
+        w.key("signals").begin_array();
+        for (const auto& s : c.risk->signals) {
+            w.value(s);
+        }
+        w.end_array().end_object();
+    }
+    w.key("prior_refunds").begin_array();
+    for (const auto& r : c.prior_refunds) {
+        w.begin_object()
+            .key("refund_id")
+            .value(r.refund_id)
+            .key("amount")
+            .value(amount(r.amount))
+            .key("status")
+            .value(r.status);
+        if (r.created_at) {
+            w.key("created_at");
+            time(r.created_at);
+        }
+        w.end_object();
+    }
+    w.end_array().key("gaps").begin_array();
+    for (const auto& g : c.gaps) {
+        w.value(g);
+    }
+    w.end_array().end_object();
+    return w.take();
 }
 
 }  // namespace refundbot::pipeline::model

@@ -67,9 +67,17 @@ struct enriched_context {
     [[nodiscard]] std::int64_t already_refunded() const;
 };
 
-/// Parses the context; amounts use the order currency's `exponent`.
+/// Parses the context; amounts use the order currency's `exponent`. Reads back exactly what
+/// context_json writes, which is how a replay sees the enrichment as it was at decision time.
 [[nodiscard]] core::parsed<enriched_context> parse_enriched_context(
     const boost::json::value& v, int exponent
 );
+
+}  // namespace refundbot::pipeline::model
+
+namespace refundbot::pipeline::model {
+
+/// The context as JSON in the shape parse_enriched_context reads, gaps included.
+[[nodiscard]] std::string context_json(const enriched_context& c, int exponent);
 
 }  // namespace refundbot::pipeline::model

@@ -1,6 +1,10 @@
 #include "pipeline/policy/policy.hpp"
 
+#include "pipeline/core/money.hpp"
+
 #include <boost/json/value.hpp>
+
+#include <algorithm>
 
 namespace refundbot::pipeline::policy {
 
@@ -31,7 +35,142 @@ nuance_mode read_mode(
     return fallback;
 }
 
+std::optional<autonomy_mode> read_autonomy_mode(
+    core::json_reader& rd, const json::object& obj, const std::string& path
+) {
+    const auto mode = rd.string(obj, path, "mode", true);
+    if (!mode) {
+        return std::nullopt;
+    }
+    if (*mode == "live") {
+        return autonomy_mode::live;
+    }
+    if (*mode == "shadow") {
+        return autonomy_mode::shadow;
+    }
+    rd.fail(
+        core::json_path(path, "mode"), "expected \"live\" or \"shadow\", got \"" + *mode + "\""
+    );
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> read_edge(
+    core::json_reader& rd, const json::value& v, const std::string& path, int exponent
+) {
+    std::string text;
+    if (v.is_string()) {
+        text = std::string(v.get_string());
+    } else if (v.is_int64()) {
+        text = std::to_string(v.get_int64());
+    } else if (v.is_uint64()) {
+        text = std::to_string(v.get_uint64());
+    } else if (v.is_double()) {
+        text = core::shortest_decimal(v.get_double());
+    } else {
+        rd.fail(path, "expected an amount, got " + std::string(core::json_kind(v)));
+        return std::nullopt;
+    }
+    std::string error;
+    auto minor = core::parse_minor_units(text, exponent, error);
+    if (!minor || *minor <= 0) {
+        rd.fail(path, minor ? "must be above 0" : error);
+        return std::nullopt;
+    }
+    return minor;
+}
+
+// The default mode is the root's "mode"; "autonomy" holds the bands and the segments.
+void read_autonomy(core::json_reader& rd, const json::object& root, refund_policy& p) {
+    if (auto m = read_autonomy_mode(rd, root, "")) {
+        p.autonomy.mode = *m;
+    }
+    const auto* a = rd.object(root, "", "autonomy", true);
+    if (!a) {
+        return;
+    }
+    const std::string path = "autonomy";
+    rd.reject_unknown(*a, path, {"amount_bands", "agreement_floor", "min_cases", "segments"});
+    auto& out = p.autonomy;
+    if (const auto* bands = rd.array(*a, path, "amount_bands", true)) {
+        for (std::size_t i = 0; i < bands->size(); ++i) {
+            const auto at = core::json_path("autonomy.amount_bands", i);
+            if (auto edge = read_edge(rd, (*bands)[i], at, p.exponent)) {
+                if (!out.amount_bands.empty() && *edge <= out.amount_bands.back()) {
+                    rd.fail(at, "band edges must increase");
+                }
+                out.amount_bands.push_back(*edge);
+            }
+        }
+    }
+    out.agreement_floor =
+        rd.number(*a, path, "agreement_floor", 0.0, 1.0, true).value_or(out.agreement_floor);
+    out.min_cases = rd.integer(*a, path, "min_cases", 1, 1'000'000, true).value_or(out.min_cases);
+    const auto band_names = amount_band_names(p);
+    if (const auto* segments = rd.array(*a, path, "segments", true)) {
+        for (std::size_t i = 0; i < segments->size(); ++i) {
+            const auto at = core::json_path("autonomy.segments", i);
+            const auto* s = rd.object((*segments)[i], at);
+            if (!s) {
+                continue;
+            }
+            rd.reject_unknown(*s, at, {"name", "categories", "amount_bands", "sources", "mode"});
+            autonomy_segment seg;
+            seg.name = rd.text(*s, at, "name").value_or("");
+            for (const auto& other : out.segments) {
+                if (!seg.name.empty() && other.name == seg.name) {
+                    rd.fail(core::json_path(at, "name"), "duplicate segment name " + seg.name);
+                }
+            }
+            seg.categories = rd.strings(*s, at, "categories", true).value_or(seg.categories);
+            seg.amount_bands = rd.strings(*s, at, "amount_bands", true).value_or(seg.amount_bands);
+            for (std::size_t b = 0; b < seg.amount_bands.size(); ++b) {
+                if (std::find(band_names.begin(), band_names.end(), seg.amount_bands[b]) ==
+                    band_names.end()) {
+                    std::string known;
+                    for (const auto& n : band_names) {
+                        known += (known.empty() ? "" : ", ") + n;
+                    }
+                    rd.fail(
+                        core::json_path(core::json_path(at, "amount_bands"), b),
+                        "unknown band \"" + seg.amount_bands[b] + "\" (the bands are " + known + ")"
+                    );
+                }
+            }
+            seg.sources = rd.strings(*s, at, "sources", true).value_or(seg.sources);
+            const auto mode = read_autonomy_mode(rd, *s, at);
+            if (!mode && !s->contains("mode")) {
+                rd.fail(core::json_path(at, "mode"), "missing (\"live\" or \"shadow\")");
+            }
+            seg.mode = mode.value_or(autonomy_mode::shadow);
+            out.segments.push_back(std::move(seg));
+        }
+    }
+}
+
 }  // namespace
+
+std::string_view to_string(autonomy_mode m) {
+    return m == autonomy_mode::shadow ? "shadow" : "live";
+}
+
+std::vector<std::string> amount_band_names(const refund_policy& policy) {
+    const auto label = [&](std::int64_t minor) {
+        auto text = core::format_decimal(minor, policy.exponent);
+        if (const auto dot = text.find('.');
+            dot != std::string::npos && text.find_first_not_of('0', dot + 1) == std::string::npos) {
+            text.resize(dot);
+        }
+        return text;
+    };
+    std::vector<std::string> names;
+    std::string low = "0";
+    for (const auto edge : policy.autonomy.amount_bands) {
+        names.push_back(low + "-" + label(edge));
+        low = label(edge);
+    }
+    names.push_back(low + "+");
+    return names;
+}
 
 core::parsed<refund_policy> parse_policy(const json::value& v) {
     core::json_reader rd;
@@ -57,7 +196,9 @@ core::parsed<refund_policy> parse_policy(const json::value& v) {
          "digital",
          "risk",
          "allowed_actions",
-         "execution_caps"}
+         "execution_caps",
+         "mode",
+         "autonomy"}
     );
     p.policy_version = rd.text(*root, "", "policy_version").value_or("");
     if (auto cur = rd.currency(*root, "", "currency", true)) {
@@ -144,6 +285,7 @@ core::parsed<refund_policy> parse_policy(const json::value& v) {
     if (auto actions = rd.strings(*root, "", "allowed_actions", true)) {
         p.allowed_actions = std::move(*actions);
     }
+    read_autonomy(rd, *root, p);
     if (rd.ok() && p.manual_review_min_amount > 0 &&
         p.auto_approve_max_amount >= p.manual_review_min_amount) {
         rd.fail("auto_approve.max_amount", "must be below manual_review.min_amount");

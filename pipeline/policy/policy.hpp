@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace refundbot::pipeline::policy {
@@ -39,6 +40,32 @@ struct execution_caps {
     std::int64_t global_daily = 0;
 };
 
+/// Whether the bot acts on its own route (live) or only records it while a human decides every
+/// case (shadow).
+enum class autonomy_mode { live, shadow };
+
+[[nodiscard]] std::string_view to_string(autonomy_mode m);  ///< "live", "shadow"
+
+/// A slice of the traffic whose mode is set on its own; an empty list matches everything.
+struct autonomy_segment {
+    std::string name;
+    std::vector<std::string> categories;    ///< item categories (see approval/autonomy.hpp)
+    std::vector<std::string> amount_bands;  ///< names of the policy's amount bands
+    std::vector<std::string> sources;       ///< zendesk, shopify, stripe, helpdesk
+    autonomy_mode mode = autonomy_mode::live;
+};
+
+/// Graduated autonomy: the default mode, the segments that differ from it, and the bar a
+/// segment's shadow record must clear before it is recommended for going live.
+struct autonomy_settings {
+    autonomy_mode mode = autonomy_mode::live;
+    /// Upper edges of the amount bands, ascending, in minor units of the policy currency.
+    std::vector<std::int64_t> amount_bands;
+    std::vector<autonomy_segment> segments;  ///< the first match decides
+    double agreement_floor = 0.95;
+    std::int64_t min_cases = 50;
+};
+
 /// The versioned refund policy: the source of truth the AI may never override. Amounts are
 /// minor units of `currency`; a request in another currency cannot be compared with them and
 /// never auto-approves.
@@ -61,6 +88,7 @@ struct refund_policy {
     std::vector<std::string> digital_categories = {"digital", "usage_based"};
     risk_weights weights;
     execution_caps caps;
+    autonomy_settings autonomy;
     std::vector<std::string> high_risk_countries;
     std::vector<std::string> allowed_actions = {
         "REQUEST_PHOTO_EVIDENCE",
@@ -72,6 +100,9 @@ struct refund_policy {
         "ESCALATE_TO_MANAGER",
     };
 };
+
+/// The names of the amount bands, lowest first: "0-25", "25-75", "75+" for edges 25 and 75.
+[[nodiscard]] std::vector<std::string> amount_band_names(const refund_policy& policy);
 
 /// Parses a policy file's JSON. Unknown keys anywhere are errors, reported with their path.
 [[nodiscard]] core::parsed<refund_policy> parse_policy(const boost::json::value& v);

@@ -63,7 +63,7 @@ json::object risk_json(const risk::risk_assessment& r) {
     return {{"score", r.score}, {"signals", std::move(signals)}};
 }
 
-json::object context_json(const model::enriched_context& c, int exponent) {
+json::object prompt_context(const model::enriched_context& c, int exponent) {
     json::object out;
     json::object delivery{{"status", c.delivery.status}};
     if (c.delivery.delivered_at) {
@@ -140,7 +140,8 @@ prompt build_prompt(const reasoning_input& input, const prompt_set& texts, bool 
             {"policy", json::serialize(policy_json(input.policy))},
             {"rules", json::serialize(rules_json(input.evaluation))},
             {"risk", json::serialize(risk_json(input.risk))},
-            {"context", json::serialize(context_json(input.context, input.request.order.exponent))},
+            {"context",
+             json::serialize(prompt_context(input.context, input.request.order.exponent))},
             {"request", mask_pii ? core::mask_personal_data(request) : request},
             {"customer_text", customer_text(input.request, mask_pii)},
         }
