@@ -38,14 +38,21 @@ std::string pad(std::string s, std::size_t width) {
 }
 
 std::string change_line(const quality::route_change& c) {
-    return c.request_id + "  " + c.day + "  " +
-           pipeline::core::format_money({c.amount, c.currency}) + "  " +
-           std::string(to_string(c.before)) + " -> " + std::string(to_string(c.after)) +
-           (c.human == quality::human_outcome::none
-                ? std::string()
-                : "  person: " + std::string(quality::to_string(c.human))) +
-           (c.disputed ? "  DISPUTED" : "") + "  " + join(c.gained) +
-           (c.lost.empty() ? "" : " " + join(c.lost));
+    std::ostringstream line;
+    line << c.request_id << "  " << c.day << "  "
+         << pipeline::core::format_money({c.amount, c.currency}) << "  " << to_string(c.before)
+         << " -> " << to_string(c.after);
+    if (c.human != quality::human_outcome::none) {
+        line << "  person: " << quality::to_string(c.human);
+    }
+    if (c.disputed) {
+        line << "  DISPUTED";
+    }
+    line << "  " << join(c.gained);
+    if (!c.lost.empty()) {
+        line << " " << join(c.lost);
+    }
+    return line.str();
 }
 
 void write_cell(pipeline::core::json_writer& w, const quality::agreement_cell& c) {

@@ -202,6 +202,37 @@ class Bench:
                  for b in rows if b.get("aggregate_name") == "median"}
         self.record("decide_per_s", per_s, per_s["full_decide"])
 
+    def replay(self):
+        """refundbot replay of --replay-cases recorded requests (offline reasoner, a stricter
+        policy so that routes change), wall time and peak RSS of the whole command."""
+        self.fresh_db("bench_replay")
+        subprocess.run([os.path.join(self.bin, "tests", "bench", "replay_seed"), "--db-url",
+                        self.db_url, "--cases", str(self.a.replay_cases)],
+                       check=True, capture_output=True)
+        policy = os.path.join(self.work, "stricter.json")
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        with open(os.path.join(root, "deploy", "policy.example.json")) as f:
+            p = json.load(f)
+        p["auto_approve"]["max_amount"] = 50
+        with open(policy, "w") as f:
+            json.dump(p, f)
+        runs, rss = [], []
+        for _ in range(self.a.runs):
+            t0 = time.monotonic()
+            proc = subprocess.Popen([self.refundbot, "replay", "--policy", policy, "--format",
+                                     "json"], env=self.env({}), stdout=subprocess.PIPE)
+            out = proc.stdout.read()
+            _, status, usage = os.wait4(proc.pid, 0)
+            secs = time.monotonic() - t0
+            if status != 0:
+                raise SystemExit(f"bench: replay failed with status {status}")
+            replayed = json.loads(out)["replayed"]
+            runs.append(replayed / secs)
+            rss.append(usage.ru_maxrss / 1024)
+        self.record("replay", runs, {"cases": replayed, "per_s": statistics.median(runs),
+                                     "seconds": replayed / statistics.median(runs),
+                                     "peak_rss_mib": statistics.median(rss)})
+
     def startup(self):
         self.fresh_db("bench_startup")
         subprocess.run([self.refundbot, "migrate"], env=self.env({}), check=True,
@@ -377,6 +408,10 @@ class Bench:
             ("idle RSS after start", f"{mem['idle']:.1f} MiB", "<= 20 MiB", ok(mem["idle"] <= 20)),
             ("start to /readyz 200", f"{r['start_to_ready_ms']:.0f} ms", "<= 300 ms",
              ok(r["start_to_ready_ms"] <= 300)),
+            (f"replay of {r['replay']['cases']:,} recorded requests",
+             f"{r['replay']['seconds']:.1f} s ({r['replay']['per_s']:,.0f}/s), peak RSS "
+             f"{r['replay']['peak_rss_mib']:.0f} MiB", "<= 10 s",
+             ok(r["replay"]["seconds"] <= 10)),
             ("pgbench 1 KB inserts, 1 / 64 clients",
              f"{pg['1_client']:,.0f} / {pg['64_clients']:,.0f} tx/s", "", ""),
             ("intake capacity / pgbench 64 clients",
@@ -410,13 +445,15 @@ def main():
     ap.add_argument("--e2e-rate", type=int, default=1_200)
     ap.add_argument("--click-rate", type=int, default=500)
     ap.add_argument("--soak-minutes", type=float, default=10)
+    ap.add_argument("--replay-cases", type=int, default=100_000)
     ap.add_argument("--only", default="", help="comma-separated steps; 'soak' runs only so")
     a = ap.parse_args()
     b = Bench(a)
     try:
         b.machine()
         steps = [("pgbench", b.pgbench), ("decide", b.decide), ("startup", b.startup),
-                 ("intake", b.intake), ("e2e", b.end_to_end_and_slack), ("soak", b.soak)]
+                 ("intake", b.intake), ("e2e", b.end_to_end_and_slack), ("replay", b.replay),
+                 ("soak", b.soak)]
         for name, step in steps:
             if (a.only and name not in a.only.split(",")) or (name == "soak" and not a.only):
                 continue

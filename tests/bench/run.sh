@@ -16,7 +16,7 @@ cd "$root"
 
 build=${REFUNDBOT_BENCH_BUILD_DIR:-$root/build-bench}
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DREFUNDBOT_BUILD_TESTS=ON >/dev/null
-cmake --build "$build" -j "$(nproc)" --target refundbot decide_bench loadgen bench_fakes
+cmake --build "$build" -j "$(nproc)" --target refundbot decide_bench loadgen bench_fakes replay_seed
 
 out="$build/bench"
 mkdir -p "$out"

@@ -112,5 +112,32 @@ TEST(cards, the_review_card_quotes_customer_text_escaped_and_offers_the_right_bu
     EXPECT_NE(json::serialize(resolved).find("<@U123ABC>"), std::string::npos);
 }
 
+TEST(cards, in_shadow_mode_the_review_card_shows_what_the_bot_would_have_done) {
+    const auto request =
+        *pipeline::model::parse_refund_request(
+             json::parse(tests::read_source_file("tests/data/seed/case_a_request.json"))
+        )
+             .value;
+    const auto report_for = [](const char* mode) {
+        return json::parse(
+            std::string(R"({"policy_version":"p1","rules":[],"risk":{"score":0.1,"signals":[]},
+            "reasoner":"rules","decision":{"decision":"APPROVE","confidence":0.9,"category":"DAMAGED_ITEM",
+            "reasoning_summary":"ok","recommended_actions":[]},"autonomy":{"mode":")") +
+            mode + R"(","segment":"small-apparel","category":"apparel","amount_band":"0-75",
+            "source":"zendesk","bot_route":"AUTO_APPROVE"}})"
+        );
+    };
+    const auto shadow = json::serialize(slack::review_card(request, report_for("shadow"), {}));
+    EXPECT_NE(
+        shadow.find(
+            "Shadow mode (segment small-apparel): on its own the bot would have routed this "
+            "to *AUTO_APPROVE*"
+        ),
+        std::string::npos
+    ) << shadow;
+    const auto live = json::serialize(slack::review_card(request, report_for("live"), {}));
+    EXPECT_EQ(live.find("Shadow mode"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace refundbot
