@@ -5,7 +5,9 @@
 #include "adapters/postgres/review_store.hpp"
 #include "tests/support/pipeline_fixtures.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/prometheus.hpp"
 #include "tests/support/recorded_cases.hpp"
+#include "tests/support/service.hpp"
 #include "tests/support/test_database.hpp"
 
 #include <boost/json/parse.hpp>
@@ -16,6 +18,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace refundbot {
 namespace {
@@ -397,6 +400,40 @@ TEST(shadow_mode, changing_a_segment_mode_is_audited_once_with_the_policy_versio
         tests::refundbot_binary(), {"audit", "verify"}, {{"REFUNDBOT_DB_URL", db.url()}}
     );
     EXPECT_EQ(code, 0) << out;
+}
+
+TEST(shadow_mode, the_service_audits_its_mode_and_exposes_the_agreement_in_metrics) {
+    tests::scratch_database db;
+    postgres::apply_migrations(db.settings(), postgres::embedded_migrations());
+    const auto edit = [](json::object& p) { p["mode"] = "shadow"; };
+    tests::seed_recorded_cases(db.url(), tests::make_policy(edit), 60);
+    pqxx::connection cx(db.url());
+    const auto expected = postgres::stats_since(cx, std::chrono::hours(1)).agreement.finish({});
+    ASSERT_GT(expected.overall.compared, 0);
+
+    tests::service svc(
+        db.url(),
+        {{"REFUNDBOT_POLICY_FILE", policy_file(edit)}, {"REFUNDBOT_JOBS_SWEEP_INTERVAL_S", "1"}}
+    );
+    const std::string overall = R"({dimension="overall",value="all"})";
+    double compared = -1;
+    tests::exposition e;
+    for (int i = 0; i < 100 && compared != static_cast<double>(expected.overall.compared); ++i) {
+        e = tests::parse_exposition(tests::http_get(svc.port, "/metrics").body);
+        const auto it = e.samples.find("refundbot_agreement_compared" + overall);
+        compared = it == e.samples.end() ? -1 : it->second;
+        if (compared != static_cast<double>(expected.overall.compared)) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    EXPECT_EQ(compared, static_cast<double>(expected.overall.compared));
+    EXPECT_TRUE(e.problems.empty());
+    EXPECT_NEAR(e.samples.at("refundbot_agreement_ratio" + overall), expected.overall.rate(), 1e-6);
+    EXPECT_EQ(
+        db.query("SELECT event || ' ' || policy_version FROM audit_log WHERE request_id = "
+                 "'autonomy:default'"),
+        "AUTONOMY_SHADOW 2026.03.01"
+    );
 }
 
 }  // namespace
