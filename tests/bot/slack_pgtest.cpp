@@ -490,6 +490,16 @@ TEST(slack, the_daily_summary_posts_once_across_replicas_and_restarts) {
     }
     std::this_thread::sleep_for(3s);  // several sweeps by both replicas
     EXPECT_EQ(summary_posts(), 1U);
+    // The shadow-mode block: agreement with people, segments ready to go live, calibration.
+    for (const auto& c : env.slack.calls("chat.postMessage")) {
+        if (c.body.at("channel") == "CSUMMARY") {
+            const auto text = json::serialize(c.body);
+            for (const auto* label :
+                 {"*Bot and people agreed:*", "*Segments ready to go live", "*Calibration"}) {
+                EXPECT_NE(text.find(label), std::string::npos) << label << "\n" << text;
+            }
+        }
+    }
     EXPECT_EQ(
         env.db.query("SELECT count(*) FROM daily_summaries WHERE posted_at IS NOT NULL"), "1"
     );
